@@ -35,6 +35,12 @@ export interface Store {
   close(): Promise<void>;
   /** True when the store has no actors yet (first start: load demo data). */
   isEmpty(): Promise<boolean>;
+  /**
+   * Runs fn with a Store bound to one transaction: everything it does commits together or
+   * not at all (e.g. open a ticket and link it to the denial it appeals). Inside fn use only
+   * the store fn receives; the outer store throws there rather than deadlock.
+   */
+  transaction<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 
   // actors, roles, consents
   upsertActor(actor: ActorInput, at: string): Promise<Actor>;

@@ -70,3 +70,28 @@ export function badInput(where: string, error: z.ZodError): WorkbenchError {
   const summary = first ? `${first.path}: ${first.message}` : 'invalid';
   return new WorkbenchError('BAD_INPUT', `${where}: ${summary}`, { issues });
 }
+
+/**
+ * Electron's contextBridge copies only an Error's message across worlds, so the preload
+ * carries the typed payload inside the message; `asWorkbenchError` restores it.
+ */
+export const BRIDGE_ERROR_PREFIX = 'WorkbenchError:';
+
+export function toBridgeError(e: unknown): Error {
+  return new Error(BRIDGE_ERROR_PREFIX + JSON.stringify(toErrorPayload(e)));
+}
+
+/** Any caught value as a WorkbenchError (typed, bridged, or an unknown error as INTERNAL). */
+export function asWorkbenchError(e: unknown): WorkbenchError {
+  if (e instanceof WorkbenchError) return e;
+  if (e instanceof Error && e.message.includes(BRIDGE_ERROR_PREFIX)) {
+    const json = e.message.slice(e.message.indexOf(BRIDGE_ERROR_PREFIX) + BRIDGE_ERROR_PREFIX.length);
+    try {
+      const p = ErrorPayload.safeParse(JSON.parse(json));
+      if (p.success) return WorkbenchError.fromPayload(p.data);
+    } catch {
+      // fall through to INTERNAL
+    }
+  }
+  return WorkbenchError.fromPayload(toErrorPayload(e));
+}

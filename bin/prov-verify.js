@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+import { runBuilt } from './run-built.js';
+await runBuilt('prov-verify');

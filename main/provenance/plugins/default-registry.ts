@@ -1,0 +1,8 @@
+import { PluginRegistry } from './registry.ts';
+import { cosignPlugin } from './cosign/cosign-plugin.ts';
+import { tufRootPlugin } from './tuf-root/index.ts';
+
+/** Every attestation plugin this build ships. */
+export function createDefaultRegistry(): PluginRegistry {
+  return new PluginRegistry([cosignPlugin, tufRootPlugin]);
+}

@@ -1,0 +1,15 @@
+export { tufRootPlugin } from './tuf-root-plugin.ts';
+export type { TufPluginOptions } from './tuf-root-plugin.ts';
+export { verifyTufTarget } from './verify-tuf-target.ts';
+export type { TufTargetInfo, TufVerifyDetails, TufVerifyResult, VerifyTufTargetInput } from './verify-tuf-target.ts';
+export { TUF_REASONS, TufVerifyError, formatIssue } from './reasons.ts';
+export type { TufIssue, TufReason } from './reasons.ts';
+export { nodeHttpFetcher } from './http-fetcher.ts';
+export type { TufFetcher } from './http-fetcher.ts';
+export { dirSource, httpSource, openRepository } from './repo-source.ts';
+export type { RepositoryLocation, RepositorySource } from './repo-source.ts';
+export { loadTrustedStateDir, parseTrustedState } from './trusted-state.ts';
+export type { TrustedState } from './trusted-state.ts';
+export { parseTufRef } from './tuf-ref.ts';
+export type { TufRef } from './tuf-ref.ts';
+export { formatTufVerifyResult } from './format-result.ts';

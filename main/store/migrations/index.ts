@@ -1,0 +1,13 @@
+import { foundation } from './001-foundation.ts';
+import type { Migration } from './migration.ts';
+import { validateRegistry } from './migration.ts';
+
+/**
+ * Every schema migration, in order. To add one: create `NNN-what.ts` exporting a
+ * `Migration` with the next version, and append it here. Never edit a shipped migration.
+ */
+export const MIGRATIONS: readonly Migration[] = [foundation];
+
+validateRegistry(MIGRATIONS);
+
+export type { Migration } from './migration.ts';

@@ -1,0 +1,87 @@
+import { api, type WorkbenchImpl } from '../shared/api/index.ts';
+import { createDispatcher, type Dispatch } from '../shared/api/contract.ts';
+import type { Capability } from '../shared/api/system.ts';
+import type { WorkbenchConfig } from './config.ts';
+import { EventBus } from './events/event-bus.ts';
+import { openStore } from './store/open-store.ts';
+import { seedDemoData } from './store/demo-seed.ts';
+import type { Store } from './store/store.ts';
+import type { Pdp } from './policy/pdp.ts';
+import { RolePdp } from './policy/role-pdp.ts';
+import { Pep } from './policy/pep.ts';
+import { SessionService } from './session/session-service.ts';
+import { EvidenceService } from './evidence/evidence-service.ts';
+import { AuditService } from './audit/audit-service.ts';
+
+/** Which views have their capability built; the renderer says what an unbuilt one will show. */
+const BUILT_CAPABILITIES: Record<Capability, boolean> = {
+  verify: false,
+  appeals: false,
+  residency: false,
+  optimizer: false,
+  controlMap: false,
+  redaction: false,
+  auditPack: false,
+};
+
+export interface Workbench {
+  readonly config: WorkbenchConfig;
+  readonly store: Store;
+  readonly bus: EventBus;
+  readonly impl: WorkbenchImpl;
+  /** The one loop every transport uses: validate input, call the service, validate output. */
+  readonly dispatch: Dispatch;
+  /** True when this start loaded the demo data into an empty store. */
+  readonly seeded: boolean;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens the store, wires every service, returns what implements the contract. */
+export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp } = {}): Promise<Workbench> {
+  const store = await openStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  try {
+    let seeded = false;
+    if (config.seedDemoData && (await store.isEmpty())) {
+      await seedDemoData(store);
+      await store.setSetting('demo.seeded', true);
+      seeded = true;
+    }
+    const bus = new EventBus();
+    const pdp = deps.pdp ?? new RolePdp();
+    const pep = new Pep({ pdp, store, bus, now: config.now });
+    const session = new SessionService({ store, pdp });
+    const evidence = new EvidenceService({ store, pep, session });
+    const audit = new AuditService({ store, pep, session });
+
+    const impl: WorkbenchImpl = {
+      system: {
+        info: async () => ({
+          product: 'Compliance Workbench' as const,
+          version: config.version,
+          store: { kind: store.location.kind, display: store.location.display },
+          offline: store.location.kind === 'sqlite',
+          dataDir: config.dataDir,
+          capabilities: BUILT_CAPABILITIES,
+          demoData: (await store.getSetting<boolean>('demo.seeded')) === true,
+        }),
+      },
+      session: {
+        actors: () => session.actors(),
+        whoami: (_input, ctx) => session.whoami(ctx),
+      },
+      evidence: {
+        list: (input, ctx) => evidence.list(input, ctx),
+        get: (input, ctx) => evidence.get(input, ctx),
+      },
+      audit: {
+        list: (input, ctx) => audit.list(input, ctx),
+        verifyChain: (input, ctx) => audit.verifyChain(input, ctx),
+      },
+    };
+    const dispatch = createDispatcher(api, impl);
+    return { config, store, bus, impl, dispatch, seeded, close: () => store.close() };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

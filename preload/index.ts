@@ -1,0 +1,20 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { createWorkbenchClient } from '../shared/api/client.ts';
+import type { WorkbenchEvent } from '../shared/api/events.ts';
+
+// Channel names repeat app/desktop/ipc.ts on purpose: the sandboxed preload must not pull in main-side code.
+const CHANNEL_PREFIX = 'wb:';
+const EVENT_CHANNEL = 'wb:event';
+
+const client = createWorkbenchClient({
+  transport: 'ipc',
+  bridgeErrors: true,
+  call: (method, envelope) => ipcRenderer.invoke(CHANNEL_PREFIX + method, envelope),
+  subscribe: (listener) => {
+    const handler = (_e: unknown, event: WorkbenchEvent) => listener(event);
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+  },
+});
+
+contextBridge.exposeInMainWorld('workbench', client);

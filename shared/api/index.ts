@@ -1,0 +1,13 @@
+import type { ClientOf, ImplOf } from './contract.ts';
+import { system, session } from './system.ts';
+import { evidence } from './evidence.ts';
+import { audit } from './audit.ts';
+
+/** The whole contract: every namespace of methods. Transports loop over it. */
+export const api = { system, session, evidence, audit } as const;
+export type Api = typeof api;
+export type WorkbenchApi = ClientOf<Api>;
+export type WorkbenchImpl = ImplOf<Api>;
+
+export { events } from './events.ts';
+export type { EventTopic, EventPayload, WorkbenchEvent } from './events.ts';
