@@ -66,7 +66,6 @@ export class HashPool {
         this.#running.delete(worker);
         job?.resolve({ ok: false, reason: 'unreadable', error: e.message });
       });
-      worker.unref();
       this.#workers.push(worker);
       this.#idle.push(worker);
     }
