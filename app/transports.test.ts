@@ -98,7 +98,7 @@ describe('one contract over three transports', () => {
   });
 
   it('registers one IPC handler per contract method and nothing else', () => {
-    expect([...ipc.handlers.keys()].sort()).toEqual(['wb:audit.list', 'wb:audit.verifyChain', 'wb:evidence.get', 'wb:evidence.list', 'wb:session.actors', 'wb:session.whoami', 'wb:system.info']);
+    expect([...ipc.handlers.keys()].sort()).toEqual(['wb:audit.list', 'wb:audit.verifyChain', 'wb:evidence.get', 'wb:evidence.list', 'wb:session.actors', 'wb:session.whoami', 'wb:system.info', 'wb:verify.run']);
   });
 
   it('gives identical results in-process, over HTTP and over IPC', async () => {

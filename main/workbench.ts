@@ -12,10 +12,11 @@ import { Pep } from './policy/pep.ts';
 import { SessionService } from './session/session-service.ts';
 import { EvidenceService } from './evidence/evidence-service.ts';
 import { AuditService } from './audit/audit-service.ts';
+import { VerifyApi } from './provenance/verify-api.ts';
 
 /** Which views have their capability built; the renderer says what an unbuilt one will show. */
 const BUILT_CAPABILITIES: Record<Capability, boolean> = {
-  verify: false,
+  verify: true,
   appeals: false,
   residency: false,
   optimizer: false,
@@ -52,6 +53,7 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
     const session = new SessionService({ store, pdp });
     const evidence = new EvidenceService({ store, pep, session });
     const audit = new AuditService({ store, pep, session });
+    const verify = new VerifyApi({ pep, session, bus, dataDir: config.dataDir, now: config.now });
 
     const impl: WorkbenchImpl = {
       system: {
@@ -76,6 +78,9 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
       audit: {
         list: (input, ctx) => audit.list(input, ctx),
         verifyChain: (input, ctx) => audit.verifyChain(input, ctx),
+      },
+      verify: {
+        run: (input, ctx) => verify.run(input, ctx),
       },
     };
     const dispatch = createDispatcher(api, impl);

@@ -14,6 +14,7 @@ interface RoleRule {
 export const FOUNDATION_RULES: Readonly<Record<string, RoleRule>> = {
   'evidence.read': { roles: ['auditor', 'data_steward', 'analyst', 'admin'], ownTenantOnly: ['analyst', 'data_steward'] },
   'audit.read': { roles: ['auditor', 'ombuds', 'admin'] },
+  'packs.verify': { roles: ['auditor', 'data_steward', 'admin'] },
 };
 
 export class RolePdp implements Pdp {

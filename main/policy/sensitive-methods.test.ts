@@ -14,6 +14,7 @@ const SAMPLE_INPUTS: Record<string, (wb: Workbench) => Promise<unknown>> = {
   'audit.verifyChain': async () => ({}),
   'evidence.list': async () => ({ tenant: 'acme' }),
   'evidence.get': async (wb) => ({ id: (await wb.store.listEvidence({ limit: 1 }))[0]!.id }),
+  'verify.run': async () => ({ path: '/nonexistent/pack' }),
 };
 
 describe('every sensitive method goes through the PEP', () => {

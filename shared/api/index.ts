@@ -2,9 +2,10 @@ import type { ClientOf, ImplOf } from './contract.ts';
 import { system, session } from './system.ts';
 import { evidence } from './evidence.ts';
 import { audit } from './audit.ts';
+import { verify } from './verify.ts';
 
 /** The whole contract: every namespace of methods. Transports loop over it. */
-export const api = { system, session, evidence, audit } as const;
+export const api = { system, session, evidence, audit, verify } as const;
 export type Api = typeof api;
 export type WorkbenchApi = ClientOf<Api>;
 export type WorkbenchImpl = ImplOf<Api>;

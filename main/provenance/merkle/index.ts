@@ -1,0 +1,11 @@
+export { CompactRange } from './compact-range.ts';
+export type { PerfectNodeVisitor } from './compact-range.ts';
+export { EMPTY_ROOT, HASH_SIZE, hashEquals, leafHash, nodeHash } from './hash.ts';
+export { MemoryTree } from './memory-tree.ts';
+export { merkleRoot, merkleRootFromLeafHashes } from './merkle.ts';
+export { MerkleError } from './merkle-error.ts';
+export type { MerkleErrorCode } from './merkle-error.ts';
+export { consistencyProofPlan, foldNodes, inclusionProofPlan, planNodes, proofFromPlan, rangeNodes } from './proof-plan.ts';
+export type { NodeId, ProofPlan } from './proof-plan.ts';
+export { verifyConsistency } from './verify-consistency.ts';
+export { rootFromInclusionProof, verifyInclusion } from './verify-inclusion.ts';

@@ -1,0 +1,10 @@
+import type { WorkbenchClient } from '../shared/api/client.ts';
+
+declare global {
+  interface Window {
+    /** The typed contract client: the preload's IPC bridge (desktop) or the HTTP client (browser mode). */
+    workbench: WorkbenchClient;
+  }
+}
+
+export {};
