@@ -59,7 +59,16 @@ export async function readPack(input: string, pool?: HashPool): Promise<PackCont
 
 async function readFolderPack(dir: string, sharedPool?: HashPool): Promise<PackContents> {
   const contents: PackContents = { source: 'folder', manifestBytes: undefined, attestations: new Map(), files: new Map(), problems: [] };
-  const evidence: Array<{ rel: string; abs: string; size: number }> = [];
+  // The manifest first, so hashing can start while the folder is still being walked.
+  const manifestPath = join(dir, MANIFEST_NAME);
+  const ms = await lstat(manifestPath).catch(() => undefined);
+  if (ms?.isFile()) {
+    if (ms.size > MAX_MANIFEST_BYTES) contents.problems.push(`${MANIFEST_NAME}: ${ms.size} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit`);
+    else contents.manifestBytes = await readFile(manifestPath);
+  }
+  const claimed = claimedSizes(contents.manifestBytes);
+  const pool = sharedPool ?? new HashPool();
+  const pending: Promise<void>[] = [];
 
   async function walk(rel: string): Promise<void> {
     const entries = await readdir(join(dir, rel), { withFileTypes: true });
@@ -67,36 +76,33 @@ async function readFolderPack(dir: string, sharedPool?: HashPool): Promise<PackC
     for (const entry of entries) {
       const childRel = rel ? `${rel}/${entry.name}` : entry.name;
       const abs = join(dir, childRel);
-      const s = await lstat(abs);
-      if (s.isSymbolicLink()) contents.problems.push(`${childRel}: links are not allowed in a pack`);
-      else if (s.isDirectory()) await walk(childRel);
-      else if (!s.isFile()) contents.problems.push(`${childRel}: not a regular file`);
-      else if (childRel === MANIFEST_NAME) {
-        if (s.size > MAX_MANIFEST_BYTES) contents.problems.push(`${MANIFEST_NAME}: ${s.size} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit`);
-        else contents.manifestBytes = await readFile(abs);
-      } else if (childRel.startsWith(ATTESTATION_DIR + '/')) {
-        if (s.size > MAX_ATTESTATION_BYTES) contents.problems.push(`${childRel}: ${s.size} bytes is over the attestation size limit`);
+      if (entry.isSymbolicLink()) contents.problems.push(`${childRel}: links are not allowed in a pack`);
+      else if (entry.isDirectory()) await walk(childRel);
+      else if (!entry.isFile()) contents.problems.push(`${childRel}: not a regular file`);
+      else if (childRel === MANIFEST_NAME) continue;
+      else if (childRel.startsWith(ATTESTATION_DIR + '/')) {
+        const size = (await lstat(abs)).size;
+        if (size > MAX_ATTESTATION_BYTES) contents.problems.push(`${childRel}: ${size} bytes is over the attestation size limit`);
         else contents.attestations.set(childRel.slice(ATTESTATION_DIR.length + 1), await readFile(abs));
-      } else evidence.push({ rel: childRel, abs, size: s.size });
+      } else {
+        const expected = claimed.get(childRel);
+        // Unlisted files are reported as unexpected with their size, without reading them.
+        pending.push(
+          expected === undefined
+            ? lstat(abs).then((s) => void contents.files.set(childRel, { ok: false, reason: 'too-large', size: s.size }))
+            : pool.hash(abs, expected).then((r) => void contents.files.set(childRel, r)),
+        );
+      }
     }
   }
-  await walk('');
-
-  const claimed = claimedSizes(contents.manifestBytes);
-  const pool = sharedPool ?? new HashPool();
   try {
-    await Promise.all(
-      evidence.map(async (f) => {
-        const expected = claimed.get(f.rel);
-        // Unlisted files are reported as unexpected without reading them.
-        const result: HashResult =
-          expected === undefined ? { ok: false, reason: 'too-large', size: f.size } : await pool.hash(f.abs, expected);
-        contents.files.set(f.rel, result);
-      }),
-    );
+    await walk('');
+    await Promise.all(pending);
   } finally {
     if (!sharedPool) await pool.close();
   }
+  // Insertion order follows hashing completion; give callers the walk's stable order.
+  contents.files = new Map([...contents.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return contents;
 }
 
