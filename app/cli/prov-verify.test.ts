@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestPki, TEST_PKI_AT } from '../../fixtures/verify/plugins/make-test-pki.ts';
 
 const entry = fileURLToPath(new URL('./prov-verify.ts', import.meta.url));
 const run = (...args: string[]) => {
@@ -68,5 +69,56 @@ describe('prov-verify (the CLI, as a process)', () => {
     expect(run('verify', join(dir, 'ev'), '--offline').stderr).toContain('--offline needs --cache DIR');
     expect(run('frobnicate').code).toBe(2);
     expect(run('--help').code).toBe(0);
+  });
+});
+
+describe('prov-verify with an X.509 chain (test PKI)', () => {
+  let dir: string;
+  let pki: string;
+  const at = TEST_PKI_AT.toISOString();
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'wb-pv-x509-'));
+    pki = join(dir, 'pki');
+    makeTestPki(pki);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function signedPack(leaf: string, extra: string[] = []): string {
+    const ev = join(dir, `ev-${leaf}`);
+    mkdirSync(ev, { recursive: true });
+    writeFileSync(join(ev, 'report.txt'), `evidence signed by ${leaf}\n`);
+    const r = run('pack', ev, '--key', join(pki, 'keys', `${leaf}.pem`), '--cert', join(pki, 'certs', `${leaf}.pem`), '--created-at', at, ...extra);
+    expect(r.stderr).toBe('');
+    return ev;
+  }
+
+  it.each(['p256', 'p384', 'ed25519', 'rsa'])('verifies a pack signed by the %s leaf offline against the pinned anchor and CRL', (leaf) => {
+    const v = run('verify', signedPack(leaf), '--offline', '--cache', pki, '--at', at, '--json');
+    const report = JSON.parse(v.stdout);
+    expect(report.plugins.map((p: { name: string; ok: boolean; errors: string[] }) => [p.name, p.ok, p.errors])).toEqual([['x509-pki', true, []]]);
+    expect(v.code).toBe(0);
+  });
+
+  it('verifies an RSA-PSS signature', () => {
+    expect(run('verify', signedPack('rsa', ['--rsa-pss']), '--offline', '--cache', pki, '--at', at).code).toBe(0);
+  });
+
+  it.each([
+    ['revoked', /revoked/],
+    ['expired', /expired|not valid/],
+    ['wrongEku', /extendedKeyUsage does not allow codeSigning|extendedKeyUsage/],
+  ])('refuses the %s leaf and says why', (leaf, why) => {
+    const v = run('verify', signedPack(leaf), '--offline', '--cache', pki, '--at', at, '--json');
+    expect(v.code).toBe(1);
+    const plugin = JSON.parse(v.stdout).plugins[0];
+    expect(plugin.ok).toBe(false);
+    expect(plugin.errors.join(' ')).toMatch(why);
+  });
+
+  it('does not verify without a trust anchor', () => {
+    const empty = join(dir, 'empty-cache');
+    mkdirSync(empty, { recursive: true });
+    expect(run('verify', signedPack('p256'), '--offline', '--cache', empty, '--at', at).code).toBe(1);
   });
 });

@@ -4,10 +4,11 @@ import { verifyCommand } from './prov-verify/verify-command.ts';
 import { cacheCommand } from './prov-verify/cache-command.ts';
 import { verifyBundleCommand } from './prov-verify/verify-bundle-command.ts';
 import { tufVerifyCommand } from './prov-verify/tuf-verify-command.ts';
+import { x509LimboCommand } from './prov-verify/x509-limbo-command.ts';
 
 process.exitCode = await runCli({
   name: 'prov-verify',
   summary: 'make and verify signed evidence packs, offline',
-  commands: [packCommand, verifyCommand, cacheCommand, tufVerifyCommand, verifyBundleCommand],
+  commands: [packCommand, verifyCommand, cacheCommand, tufVerifyCommand, verifyBundleCommand, x509LimboCommand],
   argv: process.argv.slice(2),
 });
