@@ -14,8 +14,10 @@ import type { TempSqlite } from './testing/temp-sqlite.ts';
 const AT = new Date('2026-11-28T12:00:00.000Z');
 
 /** Test-only v2: changes data and schema, so a restore has something to undo. */
+// The test migration comes after whatever the build registers.
+const N = MIGRATIONS.length;
 const V2: Migration = {
-  version: 2,
+  version: N + 1,
   name: 'test_rewrite_titles',
   sqlite: "UPDATE evidence SET title = 'CHANGED'; DELETE FROM settings; ALTER TABLE actors ADD COLUMN nickname TEXT;",
   postgres: "UPDATE evidence SET title = 'CHANGED'; DELETE FROM settings; ALTER TABLE actors ADD COLUMN nickname TEXT;",
@@ -74,9 +76,9 @@ describe('SQLite backup before migration, and restore', () => {
     await v1.close();
 
     const v2 = await openStore({ dataDir: dir.dataDir, migrations: [...MIGRATIONS, V2], now: () => AT });
-    const expectedBackup = `${dir.file}.backup-v1-20261128T120000000Z.sqlite`;
-    expect(backupPathFor(dir.file, 1, AT)).toBe(expectedBackup);
-    expect(v2.migration).toEqual({ from: 1, to: 2, applied: [2], backupPath: expectedBackup });
+    const expectedBackup = `${dir.file}.backup-v${N}-20261128T120000000Z.sqlite`;
+    expect(backupPathFor(dir.file, N, AT)).toBe(expectedBackup);
+    expect(v2.migration).toEqual({ from: N, to: N + 1, applied: [N + 1], backupPath: expectedBackup });
     // One self-contained file: no -wal/-shm beside the backup, so it can also be copied by hand.
     expect(readdirSync(dir.dataDir).filter((f) => f.startsWith(basename(expectedBackup)))).toEqual([basename(expectedBackup)]);
     expect((await v2.getEvidence('ev-1'))?.title).toBe('CHANGED');
@@ -87,13 +89,13 @@ describe('SQLite backup before migration, and restore', () => {
     await v2.close();
     copyFileSync(`${dir.dataDir}/stale-wal`, `${dir.file}-wal`);
 
-    expect(await restoreSqliteBackup(expectedBackup, dir.file)).toEqual({ targetPath: dir.file, schemaVersion: 1 });
+    expect(await restoreSqliteBackup(expectedBackup, dir.file)).toEqual({ targetPath: dir.file, schemaVersion: N });
     expect(existsSync(`${dir.file}-wal`)).toBe(false);
     expect(readdirSync(dir.dataDir).filter((f) => f.includes('restore-tmp'))).toEqual([]);
 
     const restored = await openStore({ dataDir: dir.dataDir, now: () => AT });
     try {
-      expect(restored.migration).toEqual({ from: 1, to: 1, applied: [], backupPath: null });
+      expect(restored.migration).toEqual({ from: N, to: N, applied: [], backupPath: null });
       expect(await snapshot(restored)).toEqual(before);
       expect(await restored.verifyAuditChain()).toEqual({ ok: true, checked: 1, firstBrokenSeq: null, reason: null });
     } finally {

@@ -86,51 +86,56 @@ async function dumpTables(sql: SqlClient) {
   };
 }
 
+// Later capabilities append migrations; the mechanics below hold whatever the registry's length.
+const N = MIGRATIONS.length;
+const ALL = MIGRATIONS.map((m) => m.version);
+const HISTORY = MIGRATIONS.map((m) => ({ version: m.version, name: m.name }));
+
 describe.each(STORE_KINDS)('Store conformance on %s', (kind) => {
   describe.skipIf(skipStoreKind(kind))(`${kind} store`, () => {
     // ---- migrations ----------------------------------------------------------------------
 
-    it(`[${kind}] applies migration 1 on first open, records it, and a reopen applies nothing`, async () => {
+    it(`[${kind}] applies every migration on first open, records it, and a reopen applies nothing`, async () => {
       const { store, loc } = await freshStore(kind);
-      expect(store.migration).toEqual({ from: 0, to: 1, applied: [1], backupPath: null });
+      expect(store.migration).toEqual({ from: 0, to: N, applied: ALL, backupPath: null });
       expect(store.location).toEqual(
         kind === 'sqlite' ? { kind, display: loc.name } : { kind, display: `127.0.0.1:5432/${loc.name}` },
       );
-      expect(await store.sql.all('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([{ version: 1, name: 'foundation' }]);
+      expect(await store.sql.all('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual(HISTORY);
       await store.close();
       const again = await open(loc);
       onTestFinished(() => again.close());
-      expect(again.migration).toEqual({ from: 1, to: 1, applied: [], backupPath: null });
-      expect(await again.sql.all('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual([{ version: 1, name: 'foundation' }]);
+      expect(again.migration).toEqual({ from: N, to: N, applied: [], backupPath: null });
+      expect(await again.sql.all('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual(HISTORY);
     });
 
     it(`[${kind}] refuses a store migrated by a newer build, or by a different history`, async () => {
       const { store, loc } = await freshStore(kind);
       await store.close();
-      const v2: Migration = { version: 2, name: 'later_feature', sqlite: 'CREATE TABLE later (id TEXT)', postgres: 'CREATE TABLE later (id TEXT)' };
+      const v2: Migration = { version: N + 1, name: 'later_feature', sqlite: 'CREATE TABLE later (id TEXT)', postgres: 'CREATE TABLE later (id TEXT)' };
       const newer = await open(loc, { migrations: [...MIGRATIONS, v2] });
-      expect(newer.migration).toEqual({ from: 1, to: 2, applied: [2], backupPath: newer.migration.backupPath });
+      expect(newer.migration).toEqual({ from: N, to: N + 1, applied: [N + 1], backupPath: newer.migration.backupPath });
       await newer.close();
       const err = await rejection(open(loc));
       expect([err.code, err.message]).toEqual([
         'UNAVAILABLE',
-        'store schema is v2, newer than this build knows (v1); open it with a newer Compliance Workbench',
+        `store schema is v${N + 1}, newer than this build knows (v${N}); open it with a newer Compliance Workbench`,
       ]);
       const other = await rejection(open(loc, { migrations: [...MIGRATIONS, { ...v2, name: 'something_else' }] }));
-      expect(other.message).toBe('store migration v2 is "later_feature" but this build\'s v2 is "something_else"');
+      expect(other.message).toBe(`store migration v${N + 1} is "later_feature" but this build's v${N + 1} is "something_else"`);
     });
 
     it(`[${kind}] runs pending migrations in one transaction: a failing one changes nothing`, async () => {
       const { store, loc } = await freshStore(kind);
       await store.close();
-      const good: Migration = { version: 2, name: 'good', sqlite: 'CREATE TABLE half (id TEXT)', postgres: 'CREATE TABLE half (id TEXT)' };
-      const bad: Migration = { version: 3, name: 'bad', sqlite: 'SELECT * FROM no_such_table', postgres: 'SELECT * FROM no_such_table' };
+      const good: Migration = { version: N + 1, name: 'good', sqlite: 'CREATE TABLE half (id TEXT)', postgres: 'CREATE TABLE half (id TEXT)' };
+      const bad: Migration = { version: N + 2, name: 'bad', sqlite: 'SELECT * FROM no_such_table', postgres: 'SELECT * FROM no_such_table' };
       const err = await rejection(open(loc, { migrations: [...MIGRATIONS, good, bad] }));
       expect(err.code).toBe('UNAVAILABLE');
-      expect(err.message).toMatch(new RegExp(`^migration v3 \\(bad\\) failed on ${kind}, nothing was changed: .*no_such_table`));
+      expect(err.message).toMatch(new RegExp(`^migration v${N + 2} \\(bad\\) failed on ${kind}, nothing was changed: .*no_such_table`));
       const after = await open(loc);
       onTestFinished(() => after.close());
-      expect(after.migration).toEqual({ from: 1, to: 1, applied: [], backupPath: null });
+      expect(after.migration).toEqual({ from: N, to: N, applied: [], backupPath: null });
       const half =
         kind === 'sqlite'
           ? await after.sql.get("SELECT name FROM sqlite_master WHERE name = 'half'")
@@ -145,9 +150,9 @@ describe.each(STORE_KINDS)('Store conformance on %s', (kind) => {
       onTestFinished(async () => {
         for (const s of both) await s.close();
       });
-      expect(both.map((s) => s.migration.applied).sort((a, b) => b.length - a.length)).toEqual([[1], []]);
-      expect(both.map((s) => s.migration.to)).toEqual([1, 1]);
-      expect(await both[0]!.sql.all('SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+      expect(both.map((s) => s.migration.applied).sort((a, b) => b.length - a.length)).toEqual([ALL, []]);
+      expect(both.map((s) => s.migration.to)).toEqual([N, N]);
+      expect(await both[0]!.sql.all('SELECT version FROM schema_migrations ORDER BY version')).toEqual(ALL.map((version) => ({ version })));
     });
 
     // ---- actors, roles, consents ---------------------------------------------------------

@@ -1,4 +1,5 @@
 import { foundation } from './001-foundation.ts';
+import { conauthResidency } from './002-conauth-residency.ts';
 import type { Migration } from './migration.ts';
 import { validateRegistry } from './migration.ts';
 
@@ -6,7 +7,7 @@ import { validateRegistry } from './migration.ts';
  * Every schema migration, in order. To add one: create `NNN-what.ts` exporting a
  * `Migration` with the next version, and append it here. Never edit a shipped migration.
  */
-export const MIGRATIONS: readonly Migration[] = [foundation];
+export const MIGRATIONS: readonly Migration[] = [foundation, conauthResidency];
 
 validateRegistry(MIGRATIONS);
 
