@@ -4,6 +4,7 @@ import type { VerifyReport } from '../../../shared/domain/provenance.ts';
 import { verifyPack } from '../../../main/provenance/verify-service.ts';
 import { EXIT, Logger, UsageError, parseFlags, type Subcommand } from '../cli-kit.ts';
 import { parseAt } from './reference-time.ts';
+import { logKeyArg } from './log-command.ts';
 
 /** A short human summary; the JSON report (--json) is the contract. */
 export function formatReport(report: VerifyReport, packName: string): string {
@@ -65,7 +66,7 @@ export const verifyCommand: Subcommand = {
         ...(values.eku ? { eku: values.eku } : {}),
       },
       tlog: values.tlog ?? false,
-      ...(values['log-key'] ? { logKey: values['log-key'] } : {}),
+      ...(values['log-key'] ? { logKey: await logKeyArg(values['log-key']) } : {}),
     });
     for (const p of report.plugins) log.log(p.ok ? 'info' : 'warn', 'verify.plugin', { plugin: p.name, ok: p.ok, errors: p.errors });
     log.log(report.verified ? 'info' : 'warn', 'verify.done', { verified: report.verified, errors: report.errors.length });

@@ -1,5 +1,5 @@
 import { createHash, X509Certificate } from 'node:crypto';
-import { Manifest, type FileResult, type VerifyReport } from '../../../shared/domain/provenance.ts';
+import { Manifest, type FileResult, type PluginReport, type VerifyReport } from '../../../shared/domain/provenance.ts';
 import { badInput } from '../../../shared/api/errors.ts';
 import type { PluginInput } from '../plugins/plugin.ts';
 import { runPlugin, type PluginRegistry } from '../plugins/registry.ts';
@@ -16,6 +16,8 @@ export interface VerifyOptions {
   offlineCacheDir?: string;
   /** Passed to every plugin: identity, issuer, publicKey, trustAnchors, eku … */
   pluginOptions?: Record<string, unknown>;
+  /** Also check the transparency-log receipt (in addition to, never instead of, a signature plugin). */
+  tlog?: (contents: PackContents) => Promise<PluginReport>;
 }
 
 /** PEM blocks of a chain file as DER, leaf first. */
@@ -125,10 +127,17 @@ export async function verifyPackContents(contents: PackContents, opts: VerifyOpt
     const selected = opts.registry.select(input, opts.plugin);
     if (selected.length === 0) errors.push('no attestation plugin applies: the pack carries no signature material');
     for (const p of selected) plugins.push(await runPlugin(p, input));
+    if (opts.tlog) {
+      try {
+        plugins.push(await opts.tlog(contents));
+      } catch (e) {
+        plugins.push({ name: 'tlog', ok: false, errors: [`receipt check failed: ${(e as Error).message}`], warnings: [], details: {} });
+      }
+    }
   }
   for (const p of plugins) if (!p.ok) errors.push(`${p.name}: not verified`);
 
-  const verified = errors.length === 0 && manifest !== undefined && rootMatch && plugins.length > 0 && plugins.every((p) => p.ok);
+  const verified = errors.length === 0 && manifest !== undefined && rootMatch && plugins.some((p) => p.name !== 'tlog') && plugins.every((p) => p.ok);
   return {
     reportVersion: 1,
     verified,

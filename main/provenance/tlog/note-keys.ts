@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, hash } from 'node:crypto';
+import { createPrivateKey, createPublicKey, hash, randomBytes } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { TlogError } from './tlog-error.ts';
 
@@ -102,8 +102,8 @@ export function formatSignerKey(name: string, seed: Uint8Array): string {
   return `${SIGNER_PREFIX}${name}+${hex8(s.keyId)}+${Buffer.concat([Buffer.of(ED25519_TYPE), seed]).toString('base64')}`;
 }
 
-/** A fresh key pair as strings: the signer key (secret) and the verifier key (public). */
-export function generateNoteKey(name: string, seed: Uint8Array): { signerKey: string; verifierKey: string } {
+/** A key pair as strings: the signer key (secret) and the verifier key (public); a fresh random seed unless given. */
+export function generateNoteKey(name: string, seed: Uint8Array = randomBytes(32)): { signerKey: string; verifierKey: string } {
   const signer = signerFromSeed(name, seed);
   return { signerKey: formatSignerKey(name, seed), verifierKey: formatVerifierKey(signer) };
 }
