@@ -35,6 +35,7 @@ export class VerifyApi {
         ...(input.plugin ? { plugin: input.plugin } : {}),
         ...(existsSync(this.#trustCacheDir) ? { offlineCacheDir: this.#trustCacheDir } : {}),
         offline: input.offline,
+        ...(input.logKey ? { tlog: true, logKey: input.logKey } : {}),
         pluginOptions: {
           ...(input.identity ? { identity: input.identity } : {}),
           ...(input.issuer ? { issuer: input.issuer } : {}),

@@ -15,6 +15,8 @@ export const VerifyRequest = z.object({
   issuer: z.string().optional(),
   /** PEM public key for plain-key packs. */
   publicKey: z.string().max(20_000).optional(),
+  /** Also check the pack's transparency-log receipt against this pinned log key (`name+id+base64`). */
+  logKey: z.string().max(1000).optional(),
   /** Client-chosen id for the progress events of this run. */
   jobId: z.string().max(100).optional(),
 });
