@@ -189,14 +189,16 @@ export function verifySignature(alg: SignatureAlgorithm, pub: PublicKeyInfo, dat
   }
 }
 
+const HASH_TEXT: Record<HashName, string> = { sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512' };
+
 export function describeAlgorithm(alg: SignatureAlgorithm): string {
   switch (alg.kind) {
     case 'rsa-pkcs1':
-      return `RSA PKCS#1 v1.5 with ${alg.hash.toUpperCase()}`;
+      return `RSA PKCS#1 v1.5 with ${HASH_TEXT[alg.hash]}`;
     case 'rsa-pss':
-      return `RSA-PSS with ${alg.hash.toUpperCase()} (salt ${alg.saltLength})`;
+      return `RSA-PSS with ${HASH_TEXT[alg.hash]}${alg.saltLength >= 0 ? ` (salt ${alg.saltLength})` : ''}`;
     case 'ecdsa':
-      return `ECDSA with ${alg.hash.toUpperCase()}`;
+      return `ECDSA with ${HASH_TEXT[alg.hash]}`;
     case 'ed25519':
       return 'Ed25519';
     case 'ed448':

@@ -39,7 +39,8 @@ export function isEmptyName(n: DistinguishedName): boolean {
 export function nameToString(n: DistinguishedName): string {
   if (isEmptyName(n)) return '';
   try {
-    return new X509Name(n.der).toString();
+    // The library wants an ArrayBuffer-backed view; copy the slice.
+    return new X509Name(Uint8Array.from(n.der)).toString();
   } catch {
     return `#${toHex(n.der)}`;
   }

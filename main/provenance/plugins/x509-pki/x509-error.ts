@@ -1,16 +1,13 @@
 /**
- * A rule of certificate or path validation that was broken. `code` is stable for callers
- * and tests; `message` names the certificate (by subject) and the rule.
+ * A thrown X.509 problem (malformed bytes, a refused algorithm, bad options). Path
+ * validation itself never throws: it turns these, and every broken rule, into messages
+ * that name the certificate and the rule.
  */
 export type X509ErrorCode =
   | 'MALFORMED' // bytes are not the DER structure they claim to be
   | 'PROFILE' // well-formed, but breaks an RFC 5280 / code-signing profile rule
-  | 'VALIDITY' // expired or not yet valid at the reference time
-  | 'USAGE' // keyUsage / extendedKeyUsage / basicConstraints forbid this use
-  | 'PATH' // path length, depth, name constraints, no path to an anchor
-  | 'SIGNATURE' // a signature does not verify or uses a forbidden algorithm/key
-  | 'REVOKED' // listed on a CRL of its issuer
-  | 'CRL' // a CRL that applies cannot be used (bad signature, stale, malformed)
+  | 'SIGNATURE' // a forbidden or unsupported algorithm or key
+  | 'CRL' // a CRL cannot be read
   | 'LIMIT' // the search or a check exceeded its work bound
   | 'BAD_INPUT'; // caller supplied unusable input (options, anchors)
 
