@@ -9,6 +9,8 @@ import { createWorkbench, type Workbench } from '../main/workbench.ts';
 import { createInProcessClient } from '../main/in-process-client.ts';
 import { createWorkbenchClient, type WorkbenchClient } from '../shared/api/client.ts';
 import { WorkbenchError } from '../shared/api/errors.ts';
+import { api } from '../shared/api/index.ts';
+import { methodsOf } from '../shared/api/contract.ts';
 import type { WorkbenchEvent } from '../shared/api/events.ts';
 import type { Actor } from '../shared/domain/actors.ts';
 import { startServer, WS_PROTOCOL, type RunningServer } from './serve/server.ts';
@@ -98,7 +100,8 @@ describe('one contract over three transports', () => {
   });
 
   it('registers one IPC handler per contract method and nothing else', () => {
-    expect([...ipc.handlers.keys()].sort()).toEqual(['wb:audit.list', 'wb:audit.verifyChain', 'wb:evidence.get', 'wb:evidence.list', 'wb:session.actors', 'wb:session.whoami', 'wb:system.info', 'wb:verify.run']);
+    expect([...ipc.handlers.keys()].sort()).toEqual(methodsOf(api).map(([name]) => `wb:${name}`).sort());
+    expect(ipc.handlers.has('wb:system.info')).toBe(true);
   });
 
   it('gives identical results in-process, over HTTP and over IPC', async () => {
@@ -159,6 +162,26 @@ describe('one contract over three transports', () => {
     const unknown = await rawPost(server, '/api/system.nope', body, { 'content-type': 'application/json', host, authorization: `Bearer ${server.token}` });
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body).error.code).toBe('UNKNOWN_METHOD');
+  });
+
+  it('shapes each namespace: over HTTP a 429 with Retry-After and IETF RateLimit headers', async () => {
+    const host = `127.0.0.1:${server.port}`;
+    let res: RawResponse | undefined;
+    for (let i = 0; i < 100; i++) {
+      res = await rawPost(server, '/api/costguard.queryLog', JSON.stringify({ input: {}, session: { actorId: auditor.id } }), {
+        'content-type': 'application/json',
+        authorization: `Bearer ${server.token}`,
+        host,
+      });
+      if (res.status !== 200) break;
+    }
+    expect(res!.status).toBe(429);
+    expect(JSON.parse(res!.body).error).toMatchObject({ code: 'RATE_LIMITED', details: { namespace: 'costguard' } });
+    expect(Number(res!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(res!.headers['ratelimit-policy']).toMatch(/^"costguard";q=60;w=60/);
+    expect(res!.headers['ratelimit']).toMatch(/^"costguard";r=0;t=\d+/);
+    // Other namespaces keep their own budget.
+    await expect(clients.http!.system.info({})).resolves.toMatchObject({ product: 'Compliance Workbench' });
   });
 
   it('refuses an IPC call from an unexpected frame', async () => {

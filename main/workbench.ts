@@ -13,13 +13,16 @@ import { SessionService } from './session/session-service.ts';
 import { EvidenceService } from './evidence/evidence-service.ts';
 import { AuditService } from './audit/audit-service.ts';
 import { VerifyApi } from './provenance/verify-api.ts';
+import { CostguardService } from './costguard/costguard-service.ts';
+import { RateLimiter } from './costguard/rate/rate-limiter.ts';
+import { rateLimitedDispatch } from './costguard/rate/rate-limited-dispatch.ts';
 
 /** Which views have their capability built; the renderer says what an unbuilt one will show. */
 const BUILT_CAPABILITIES: Record<Capability, boolean> = {
   verify: true,
   appeals: false,
   residency: false,
-  optimizer: false,
+  optimizer: true,
   controlMap: false,
   redaction: false,
   auditPack: false,
@@ -54,6 +57,12 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
     const evidence = new EvidenceService({ store, pep, session });
     const audit = new AuditService({ store, pep, session });
     const verify = new VerifyApi({ pep, session, bus, dataDir: config.dataDir, now: config.now });
+    // Per-namespace rate shaping on every transport; analysis is the costly namespace.
+    const limiter = new RateLimiter(
+      { default: { quota: 600, windowSeconds: 60 }, namespaces: { costguard: { quota: 60, windowSeconds: 60, burst: 20 } } },
+      () => config.now().getTime(),
+    );
+    const costguard = new CostguardService({ store, session, now: config.now, limiter, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
 
     const impl: WorkbenchImpl = {
       system: {
@@ -82,9 +91,14 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
       verify: {
         run: (input, ctx) => verify.run(input, ctx),
       },
+      costguard: costguard.impl(),
     };
-    const dispatch = createDispatcher(api, impl);
-    return { config, store, bus, impl, dispatch, seeded, close: () => store.close() };
+    const dispatch = rateLimitedDispatch(createDispatcher(api, impl), limiter);
+    const close = async () => {
+      await costguard.close();
+      await store.close();
+    };
+    return { config, store, bus, impl, dispatch, seeded, close };
   } catch (e) {
     await store.close();
     throw e;

@@ -1,5 +1,9 @@
-import { runPlannedCli } from './planned-cli.ts';
+import { runCli } from './cli-kit.ts';
+import { analyzeCommand } from './costguard/analyze-command.ts';
 
-await runPlannedCli('costguard', 'explain why a query is expensive and what to run instead', 'cost guard', [
-  { name: 'analyze', usage: 'analyze --db <SQLite file | PostgreSQL URL> (--query SQL | --file queries.sql) [--json]', summary: 'plan-based hints with verified rewrites' },
-]);
+process.exitCode = await runCli({
+  name: 'costguard',
+  summary: 'explain why a query is expensive and what to run instead',
+  commands: [analyzeCommand],
+  argv: process.argv.slice(2),
+});

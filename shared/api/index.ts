@@ -3,9 +3,10 @@ import { system, session } from './system.ts';
 import { evidence } from './evidence.ts';
 import { audit } from './audit.ts';
 import { verify } from './verify.ts';
+import { costguard } from './costguard.ts';
 
 /** The whole contract: every namespace of methods. Transports loop over it. */
-export const api = { system, session, evidence, audit, verify } as const;
+export const api = { system, session, evidence, audit, verify, costguard } as const;
 export type Api = typeof api;
 export type WorkbenchApi = ClientOf<Api>;
 export type WorkbenchImpl = ImplOf<Api>;
