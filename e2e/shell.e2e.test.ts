@@ -14,6 +14,7 @@ const VIEWS = [
   { label: 'Control map', hash: '#/control-map', shot: 'control-map', capability: 'controlMap' },
   { label: 'Redaction', hash: '#/redaction', shot: 'redaction', capability: 'redaction' },
   { label: 'Audit pack', hash: '#/audit-pack', shot: 'audit-pack', capability: 'auditPack' },
+  { label: 'Admin', hash: '#/admin', shot: 'admin', capability: null },
 ] as const;
 
 let h: Harness;
@@ -121,9 +122,11 @@ describe('workbench shell in Chromium (browser mode, demo data)', () => {
     await page.keyboard.press('ArrowDown');
     expect(await focusedNav()).toBe('appeals');
     await page.keyboard.press('End');
-    expect(await focusedNav()).toBe('auditPack');
+    expect(await focusedNav()).toBe('admin');
     await page.keyboard.press('ArrowDown'); // wraps
     expect(await focusedNav()).toBe('home');
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedNav()).toBe('admin');
     await page.keyboard.press('ArrowUp');
     expect(await focusedNav()).toBe('auditPack');
     await page.keyboard.press('ArrowUp');
@@ -182,9 +185,14 @@ describe('workbench shell in Chromium (browser mode, demo data)', () => {
     await screenshot(page, 'analyst-denied');
 
     await appeal.click();
-    await heading().filter({ hasText: 'Appeals' }).waitFor();
-    expect(await page.getByTestId('appeal-denial').innerText()).toContain(denialId);
+    // The appeal link opens the Appeal dialog on exactly this denial (appeals e2e files it).
+    const dialog = page.getByRole('dialog', { name: 'Appeal a denial' });
+    await dialog.waitFor();
+    expect(hashOf(page)).toBe(`#/appeals/new?denial=${denialId}`);
+    expect(await dialog.getByTestId('appeal-denial-reason').innerText()).toBe(reason);
     await screenshot(page, 'appeal-link');
+    await page.getByRole('button', { name: 'Close the appeal dialog' }).click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('switching back to the auditor shows the audit events again, including the analyst\'s denial', async () => {

@@ -6,9 +6,11 @@ import { EventBus } from './events/event-bus.ts';
 import { openStore } from './store/open-store.ts';
 import { seedDemoData } from './store/demo-seed.ts';
 import type { Store } from './store/store.ts';
-import type { Pdp } from './policy/pdp.ts';
-import { RolePdp } from './policy/role-pdp.ts';
-import { Pep } from './policy/pep.ts';
+import { createPolicyServices } from './policy/create-policy.ts';
+import { withSessionScope } from './policy/session-scope.ts';
+import { APPEALS_ACTION_SPECS } from './appeals/appeals-actions.ts';
+import { appealsImpl, createAppealsService } from './appeals/create-appeals.ts';
+import { ExceptionAwarePdp } from './appeals/policy-exceptions.ts';
 import { SessionService } from './session/session-service.ts';
 import { EvidenceService } from './evidence/evidence-service.ts';
 import { AuditService } from './audit/audit-service.ts';
@@ -20,8 +22,8 @@ import { rateLimitedDispatch } from './costguard/rate/rate-limited-dispatch.ts';
 /** Which views have their capability built; the renderer says what an unbuilt one will show. */
 const BUILT_CAPABILITIES: Record<Capability, boolean> = {
   verify: true,
-  appeals: false,
-  residency: false,
+  appeals: true,
+  residency: true,
   optimizer: true,
   controlMap: false,
   redaction: false,
@@ -41,7 +43,7 @@ export interface Workbench {
 }
 
 /** The composition root: opens the store, wires every service, returns what implements the contract. */
-export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp } = {}): Promise<Workbench> {
+export async function createWorkbench(config: WorkbenchConfig): Promise<Workbench> {
   const store = await openStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   try {
     let seeded = false;
@@ -51,9 +53,20 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
       seeded = true;
     }
     const bus = new EventBus();
-    const pdp = deps.pdp ?? new RolePdp();
-    const pep = new Pep({ pdp, store, bus, now: config.now });
+    const policy = await createPolicyServices({
+      store,
+      bus,
+      now: config.now,
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      extraActions: APPEALS_ACTION_SPECS,
+      // An overturned appeal may grant a time-bounded exception; the PEP must see it.
+      wrapPdp: (p) => new ExceptionAwarePdp({ inner: p, sql: () => store.sql, now: config.now }),
+    });
+    const { pdp, pep } = policy;
     const session = new SessionService({ store, pdp });
+    const policyImpl = policy.impl(session);
+    const appeals = createAppealsService({ store, pep, pdp, session, bus, now: config.now, dataDir: config.dataDir });
+    const stopSweeper = appeals.startBreachSweeper(60_000);
     const evidence = new EvidenceService({ store, pep, session });
     const audit = new AuditService({ store, pep, session });
     const verify = new VerifyApi({ pep, session, bus, dataDir: config.dataDir, now: config.now });
@@ -64,7 +77,7 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
     );
     const costguard = new CostguardService({ store, session, now: config.now, limiter, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
 
-    const impl: WorkbenchImpl = {
+    const impl: WorkbenchImpl = withSessionScope({
       system: {
         info: async () => ({
           product: 'Compliance Workbench' as const,
@@ -92,10 +105,15 @@ export async function createWorkbench(config: WorkbenchConfig, deps: { pdp?: Pdp
         run: (input, ctx) => verify.run(input, ctx),
       },
       costguard: costguard.impl(),
-    };
+      policy: policyImpl.policy,
+      residency: policyImpl.residency,
+      appeals: appealsImpl(appeals),
+    });
     const dispatch = rateLimitedDispatch(createDispatcher(api, impl), limiter);
     const close = async () => {
+      stopSweeper();
       await costguard.close();
+      await policy.close();
       await store.close();
     };
     return { config, store, bus, impl, dispatch, seeded, close };

@@ -15,7 +15,50 @@ const SAMPLE_INPUTS: Record<string, (wb: Workbench) => Promise<unknown>> = {
   'evidence.list': async () => ({ tenant: 'acme' }),
   'evidence.get': async (wb) => ({ id: (await wb.store.listEvidence({ limit: 1 }))[0]!.id }),
   'verify.run': async () => ({ path: '/nonexistent/pack' }),
+  'policy.overview': async () => ({}),
+  'policy.history': async () => ({ policyId: 'role.audit.read' }),
+  'policy.validate': async () => ({ policyId: 'x', text: 'permit (principal, action, resource);' }),
+  'policy.save': async () => ({ policyId: 'x', text: 'permit (principal, action, resource);', note: 'n' }),
+  'policy.retire': async () => ({ policyId: 'role.audit.read', note: 'n' }),
+  'policy.assignRole': async () => ({ actorId: 'nobody', role: 'admin' }),
+  'policy.removeRole': async () => ({ actorId: 'alice', role: 'auditor' }),
+  'policy.setConsent': async () => ({ subjectId: 'cust-acme-001', purpose: 'analytics', status: 'revoked' }),
+  'policy.simulate': async () => ({ actorId: 'alice', action: 'audit.read', resource: { type: 'audit-trail', id: 'audit_events' } }),
+  'residency.report': async () => ({}),
+  'residency.exportReport': async () => ({ format: 'csv' }),
+  'residency.grantException': async () => ({
+    tenant: 'acme',
+    fromRegion: 'us-west-2',
+    toRegion: 'eu-central-1',
+    validFrom: '2026-11-28T12:00:00.000Z',
+    validUntil: '2026-11-29T12:00:00.000Z',
+    justification: 'ten chars at least',
+  }),
+  'residency.revokeException': async () => ({ id: 'rx-000001' }),
+  'residency.pinUnpinned': async () => ({}),
+  'appeals.denial': async () => ({ denialEventId: 'ae-000003' }),
+  'appeals.open': async () => ({ denialEventId: 'ae-000003', justification: 'I need it' }),
+  'appeals.queue': async () => ({}),
+  'appeals.get': async () => ({ ticketId: 'ot-0001' }),
+  'appeals.triage': async () => ({ ticketId: 'ot-0001' }),
+  'appeals.requestInfo': async () => ({ ticketId: 'ot-0001', question: 'why?' }),
+  'appeals.provideInfo': async () => ({ ticketId: 'ot-0001', answer: 'because' }),
+  'appeals.comment': async () => ({ ticketId: 'ot-0001', body: 'note' }),
+  'appeals.decide': async () => ({ ticketId: 'ot-0001', outcome: 'upheld', rationale: 'policy stands' }),
+  'appeals.artifact': async () => ({ artifactId: 'da-000001' }),
+  'appeals.verifyArtifacts': async () => ({}),
+  'appeals.dashboard': async () => ({}),
+  'appeals.slaPolicy': async () => ({}),
+  'appeals.setSlaPolicy': async () => ({
+    name: 'p',
+    targets: { timeToTriage: { low: 60, normal: 60, high: 60, urgent: 60 }, timeToDecision: { low: 600, normal: 600, high: 600, urgent: 600 } },
+    calendar: null,
+  }),
+  'appeals.exceptions': async () => ({}),
+  'appeals.revokeException': async () => ({ exceptionId: 'px-0001', reason: 'no longer needed' }),
 };
+
+const namespaceOf = (method: string) => method.slice(0, method.indexOf('.'));
 
 describe('every sensitive method goes through the PEP', () => {
   let dataDir: string;
@@ -33,7 +76,11 @@ describe('every sensitive method goes through the PEP', () => {
   });
 
   it('has a sample input for each sensitive method', () => {
-    expect(Object.keys(SAMPLE_INPUTS).sort()).toEqual([...sensitive].sort());
+    expect(sensitive.filter((m) => !SAMPLE_INPUTS[m])).toEqual([]);
+    // A sample for a method the contract lacks is stale, unless its whole namespace is not served yet
+    // (the policy and residency namespaces until the composition root wires them).
+    const served = new Set(methodsOf(api).map(([name]) => namespaceOf(name)));
+    expect(Object.keys(SAMPLE_INPUTS).filter((m) => !sensitive.includes(m) && served.has(namespaceOf(m)))).toEqual([]);
   });
 
   it.each(sensitive)('%s denies an actor without rights, audits it, and offers an appeal', async (name) => {

@@ -21,6 +21,6 @@ describe('parseHash', () => {
   });
 
   it('hrefs are the hash paths in nav order', () => {
-    expect(ROUTES.map((r) => hrefOf(r.id))).toEqual(['#/', '#/verify', '#/appeals', '#/residency', '#/optimizer', '#/control-map', '#/redaction', '#/audit-pack']);
+    expect(ROUTES.map((r) => hrefOf(r.id))).toEqual(['#/', '#/verify', '#/appeals', '#/residency', '#/optimizer', '#/control-map', '#/redaction', '#/audit-pack', '#/admin']);
   });
 });

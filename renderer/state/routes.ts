@@ -1,6 +1,6 @@
 import type { Capability } from '../../shared/api/system.ts';
 
-export const ROUTE_IDS = ['home', 'verify', 'appeals', 'residency', 'optimizer', 'controlMap', 'redaction', 'auditPack'] as const;
+export const ROUTE_IDS = ['home', 'verify', 'appeals', 'residency', 'optimizer', 'controlMap', 'redaction', 'auditPack', 'admin'] as const;
 export type RouteId = (typeof ROUTE_IDS)[number];
 
 export interface RouteSpec {
@@ -22,6 +22,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { id: 'controlMap', path: '/control-map', label: 'Control map', capability: 'controlMap' },
   { id: 'redaction', path: '/redaction', label: 'Redaction', capability: 'redaction' },
   { id: 'auditPack', path: '/audit-pack', label: 'Audit pack', capability: 'auditPack' },
+  { id: 'admin', path: '/admin', label: 'Admin', capability: null },
 ];
 
 export type Route =

@@ -9,6 +9,7 @@ import { OptimizerView } from './OptimizerView.tsx';
 import { ControlMapView } from './ControlMapView.tsx';
 import { RedactionView } from './RedactionView.tsx';
 import { AuditPackView } from './AuditPackView.tsx';
+import { AdminView } from './AdminView.tsx';
 
 /** One file per view: a capability that ships its view replaces that file, nothing else. */
 export const VIEWS: Record<RouteId, ComponentType<ViewProps>> = {
@@ -20,4 +21,5 @@ export const VIEWS: Record<RouteId, ComponentType<ViewProps>> = {
   controlMap: ControlMapView,
   redaction: RedactionView,
   auditPack: AuditPackView,
+  admin: AdminView,
 };

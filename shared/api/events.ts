@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appealsEvents } from './appeals.ts';
 
 /** Every event topic and its payload schema. Transports push `{topic, payload}`. */
 export const events = {
@@ -11,6 +12,7 @@ export const events = {
     finished: z.boolean(),
   }),
   'policy.changed': z.object({ epoch: z.number().int().nonnegative(), reason: z.string() }),
+  ...appealsEvents,
 } as const;
 
 export type EventTopic = keyof typeof events;

@@ -2,6 +2,7 @@ import { useStores, useAudit } from '../../state/stores.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { formatUtc } from '../../components/format.ts';
 import type { AuditChainReport, AuditEvent } from '../../../shared/domain/audit.ts';
+import { AuditAppealLink } from '../appeals/AuditAppealLink.tsx';
 
 function ChainStatus({ chain }: { chain: AuditChainReport }) {
   return chain.ok ? (
@@ -71,7 +72,7 @@ export function AuditSection() {
                     <td className="wrap">{e.resourceType}/{e.resourceId}</td>
                     <td><span className={`badge decision-${e.decision}`}>{e.decision}</span></td>
                     <td className="wrap">{reasonOf(e)}</td>
-                    <td>{e.appealTicketId ? <code>{e.appealTicketId}</code> : ''}</td>
+                    <td>{e.appealTicketId ? <AuditAppealLink ticketId={e.appealTicketId} /> : ''}</td>
                   </tr>
                 ))}
               </tbody>
