@@ -11,6 +11,9 @@ import { withSessionScope } from './policy/session-scope.ts';
 import { APPEALS_ACTION_SPECS } from './appeals/appeals-actions.ts';
 import { appealsImpl, createAppealsService } from './appeals/create-appeals.ts';
 import { ExceptionAwarePdp } from './appeals/policy-exceptions.ts';
+import { RedactionService } from './redaction/redaction-service.ts';
+import { busEmitter as redactionEmitter } from './redaction/redaction-events.ts';
+import { openRedaction } from './redaction/open-redaction.ts';
 import { SessionService } from './session/session-service.ts';
 import { EvidenceService } from './evidence/evidence-service.ts';
 import { AuditService } from './audit/audit-service.ts';
@@ -26,7 +29,7 @@ const BUILT_CAPABILITIES: Record<Capability, boolean> = {
   residency: true,
   optimizer: true,
   controlMap: false,
-  redaction: false,
+  redaction: true,
   auditPack: false,
 };
 
@@ -67,6 +70,7 @@ export async function createWorkbench(config: WorkbenchConfig): Promise<Workbenc
     const policyImpl = policy.impl(session);
     const appeals = createAppealsService({ store, pep, pdp, session, bus, now: config.now, dataDir: config.dataDir });
     const stopSweeper = appeals.startBreachSweeper(60_000);
+    const redaction = new RedactionService({ store, pep, session, now: config.now, emit: redactionEmitter(bus), open: () => openRedaction(store, config.dataDir) });
     const evidence = new EvidenceService({ store, pep, session });
     const audit = new AuditService({ store, pep, session });
     const verify = new VerifyApi({ pep, session, bus, dataDir: config.dataDir, now: config.now });
@@ -108,10 +112,24 @@ export async function createWorkbench(config: WorkbenchConfig): Promise<Workbenc
       policy: policyImpl.policy,
       residency: policyImpl.residency,
       appeals: appealsImpl(appeals),
+      redaction: {
+        policies: (i, c) => redaction.policies(i, c),
+        savePolicy: (i, c) => redaction.savePolicy(i, c),
+        dryRun: (i, c) => redaction.dryRun(i, c),
+        listJobs: (i, c) => redaction.listJobs(i, c),
+        apply: (i, c) => redaction.apply(i, c),
+        cancel: (i, c) => redaction.cancel(i, c),
+        resume: (i, c) => redaction.resume(i, c),
+        restore: (i, c) => redaction.restore(i, c),
+        receipts: (i, c) => redaction.receipts(i, c),
+        certificate: (i, c) => redaction.certificate(i, c),
+        verify: (i, c) => redaction.verify(i, c),
+      },
     });
     const dispatch = rateLimitedDispatch(createDispatcher(api, impl), limiter);
     const close = async () => {
       stopSweeper();
+      await redaction.close();
       await costguard.close();
       await policy.close();
       await store.close();

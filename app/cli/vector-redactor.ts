@@ -1,7 +1,13 @@
-import { runPlannedCli } from './planned-cli.ts';
+import { runCli } from './cli-kit.ts';
+import { applyCommand, resumeCommand } from './vector-redactor/apply-command.ts';
+import { dryRunCommand } from './vector-redactor/dry-run-command.ts';
+import { generateCommand } from './vector-redactor/generate-command.ts';
+import { certificateCommand, jobsCommand, policyCommand, receiptsCommand, restoreCommand } from './vector-redactor/job-commands.ts';
+import { verifyCommand } from './vector-redactor/verify-command.ts';
 
-await runPlannedCli('vector-redactor', 'preview and apply vector retention policies, resumably, with proof', 'vector redaction', [
-  { name: 'dry-run', usage: 'dry-run --case CASE --retention 90d --purpose P --out diff.json', summary: 'write the exact diff a retention policy would erase' },
-  { name: 'apply', usage: 'apply --plan diff.json', summary: 'apply exactly a plan, checkpointed and resumable' },
-  { name: 'verify', usage: 'verify <job>', summary: 're-run the policy predicate and check nothing deleted is retrievable' },
-]);
+process.exitCode = await runCli({
+  name: 'vector-redactor',
+  summary: 'preview and apply vector retention policies, resumably, with proof',
+  commands: [dryRunCommand, applyCommand, resumeCommand, restoreCommand, jobsCommand, receiptsCommand, certificateCommand, verifyCommand, policyCommand, generateCommand],
+  argv: process.argv.slice(2),
+});

@@ -55,6 +55,17 @@ const SAMPLE_INPUTS: Record<string, (wb: Workbench) => Promise<unknown>> = {
     calendar: null,
   }),
   'appeals.exceptions': async () => ({}),
+  'redaction.policies': async () => ({}),
+  'redaction.listJobs': async () => ({}),
+  'redaction.savePolicy': async () => ({ name: 'p1', cases: ['CASE-1'], purposes: ['research'], retention: '90d' }),
+  'redaction.dryRun': async () => ({ policy: { cases: ['CASE-1'], purposes: ['research'], retention: '90d' } }),
+  'redaction.apply': async () => ({ planHash: 'a'.repeat(64) }),
+  'redaction.cancel': async () => ({ jobId: 'rj-0000000000000000' }),
+  'redaction.resume': async () => ({ jobId: 'rj-0000000000000000' }),
+  'redaction.restore': async () => ({ jobId: 'rj-0000000000000000' }),
+  'redaction.receipts': async () => ({ jobId: 'rj-0000000000000000' }),
+  'redaction.certificate': async () => ({ jobId: 'rj-0000000000000000' }),
+  'redaction.verify': async () => ({ jobId: 'rj-0000000000000000' }),
   'appeals.revokeException': async () => ({ exceptionId: 'px-0001', reason: 'no longer needed' }),
 };
 

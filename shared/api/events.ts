@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appealsEvents } from './appeals.ts';
+import { redactionEvents } from './redaction.ts';
 
 /** Every event topic and its payload schema. Transports push `{topic, payload}`. */
 export const events = {
@@ -13,6 +14,7 @@ export const events = {
   }),
   'policy.changed': z.object({ epoch: z.number().int().nonnegative(), reason: z.string() }),
   ...appealsEvents,
+  ...redactionEvents,
 } as const;
 
 export type EventTopic = keyof typeof events;
