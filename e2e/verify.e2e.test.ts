@@ -78,6 +78,17 @@ describe('Verify view in Chromium: a signed pack, then the same pack tampered wi
     expect(await panel.locator('.error-issues').innerText()).toContain('at:');
   });
 
+  it('says plainly that a browser cannot take a dropped pack, and keeps the typed path', async () => {
+    await page.getByRole('form', { name: 'Verify a pack' }).evaluate((form) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['x'], 'evidence.tgz'));
+      form.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    expect(await page.getByTestId('drop-note').innerText()).toBe(
+      'A browser does not reveal where evidence.tgz is on disk: paste its path instead (the desktop app accepts drops).',
+    );
+  });
+
   it('denies an analyst, with the reason and an appeal link', async () => {
     await page.getByLabel('Acting as').selectOption('arun');
     await page.getByTestId('actor-summary').filter({ hasText: 'analyst' }).waitFor();

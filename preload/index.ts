@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createWorkbenchClient } from '../shared/api/client.ts';
 import type { WorkbenchEvent } from '../shared/api/events.ts';
 
@@ -18,3 +18,5 @@ const client = createWorkbenchClient({
 });
 
 contextBridge.exposeInMainWorld('workbench', client);
+// A dropped file's path on disk (Verify view drag and drop); only the desktop app can know it.
+contextBridge.exposeInMainWorld('workbenchFiles', { pathFor: (file: File) => webUtils.getPathForFile(file) });

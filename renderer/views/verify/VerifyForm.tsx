@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type DragEvent, type FormEvent } from 'react';
 import type { VerifyRequest } from '../../../shared/api/verify.ts';
 import { normalizeReferenceTime } from '../../state/verify-store.ts';
 
@@ -22,6 +22,19 @@ export function VerifyForm({ initial, running, onRun }: { initial: VerifyRequest
   const [publicKey, setPublicKey] = useState(initial?.publicKey ?? '');
   const [logKey, setLogKey] = useState(initial?.logKey ?? '');
 
+  const [dropNote, setDropNote] = useState('');
+  // Drag and drop: the desktop app resolves the dropped folder or .tgz to its path; a browser cannot.
+  const onDrop = (e: DragEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    const dropped = window.workbenchFiles?.pathFor(file);
+    if (dropped) {
+      setPath(dropped);
+      setDropNote('');
+    } else setDropNote(`A browser does not reveal where ${file.name} is on disk: paste its path instead (the desktop app accepts drops).`);
+  };
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const atNorm = normalizeReferenceTime(at);
@@ -38,7 +51,7 @@ export function VerifyForm({ initial, running, onRun }: { initial: VerifyRequest
   };
 
   return (
-    <form className="panel form-grid" aria-label="Verify a pack" onSubmit={submit}>
+    <form className="panel form-grid" aria-label="Verify a pack" onSubmit={submit} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <label className="span-2">
         Evidence pack
         <input
@@ -50,7 +63,8 @@ export function VerifyForm({ initial, running, onRun }: { initial: VerifyRequest
           aria-describedby="path-help"
           spellCheck={false}
         />
-        <span id="path-help" className="help">A pack folder or .tgz on the machine the workbench runs on.</span>
+        <span id="path-help" className="help">A pack folder or .tgz on the machine the workbench runs on — type, paste, or drop it here.</span>
+        {dropNote && <span className="help" role="status" data-testid="drop-note">{dropNote}</span>}
       </label>
       <label>
         Reference time (UTC)
