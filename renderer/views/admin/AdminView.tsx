@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { PolicyOverview } from '../../../shared/api/policy.ts';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
+import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
 import { createAdminStore, type AdminState } from './admin-store.ts';
 import { windowPolicyClient, type PolicyClient } from './policy-client.ts';
 import './admin.css';
@@ -13,18 +14,10 @@ import './admin.css';
  * refreshes when any workbench on the store broadcasts `policy.changed`.
  */
 export function AdminView({ client, store: given }: { client?: PolicyClient; store?: StoreApi<AdminState> } = {}) {
-  const [store] = useState(() => given ?? createAdminStore(client ?? windowPolicyClient()));
-  const [events] = useState(() => client ?? windowPolicyClient());
+  const store = usePolicyFollowingStore(given, client, windowPolicyClient, createAdminStore);
   const status = useStore(store, (s) => s.status);
   const overview = useStore(store, (s) => s.overview);
   const error = useStore(store, (s) => s.error);
-
-  useEffect(() => {
-    if (store.getState().status === 'idle') void store.getState().load();
-    return events.$events.subscribe((e) => {
-      if (e.topic === 'policy.changed') store.getState().notePolicyChanged(e.payload.epoch);
-    });
-  }, [store, events]);
 
   return (
     <article className="view admin-view" aria-labelledby="view-title">

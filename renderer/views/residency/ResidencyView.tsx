@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { ResidencyReport } from '../../../shared/api/residency.ts';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
+import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
 import { downloadExport } from './download.ts';
 import { InventoryChart, ViolationsChart } from './ResidencyCharts.tsx';
 import { windowResidencyClient, type ResidencyClient } from './residency-client.ts';
@@ -14,18 +15,10 @@ import './residency.css';
  * holds. Exports are the workbench's own bytes (canonical JSON or CSV) with their digest.
  */
 export function ResidencyView({ client, store: given }: { client?: ResidencyClient; store?: StoreApi<ResidencyState> } = {}) {
-  const [store] = useState(() => given ?? createResidencyStore(client ?? windowResidencyClient()));
-  const [events] = useState(() => client ?? windowResidencyClient());
+  const store = usePolicyFollowingStore(given, client, windowResidencyClient, createResidencyStore);
   const status = useStore(store, (s) => s.status);
   const report = useStore(store, (s) => s.report);
   const error = useStore(store, (s) => s.error);
-
-  useEffect(() => {
-    if (store.getState().status === 'idle') void store.getState().load();
-    return events.$events.subscribe((e) => {
-      if (e.topic === 'policy.changed') store.getState().notePolicyChanged(e.payload.epoch);
-    });
-  }, [store, events]);
 
   return (
     <article className="view residency-view" aria-labelledby="view-title">
