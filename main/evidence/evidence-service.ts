@@ -5,16 +5,22 @@ import type { EvidenceItem, EvidenceQuery } from '../../shared/domain/evidence.t
 import type { Store } from '../store/store.ts';
 import type { Pep } from '../policy/pep.ts';
 import type { SessionService } from '../session/session-service.ts';
+import { inReadScope, type ReadScope, type ResidencyGuard } from '../residency/residency-guard.ts';
+
+/** Rows fetched per round while filling a residency-filtered page (the store's own maximum). */
+const SCAN_BATCH = 1000;
 
 export class EvidenceService {
   readonly #store: Store;
   readonly #pep: Pep;
   readonly #session: SessionService;
+  readonly #residency: ResidencyGuard;
 
-  constructor(deps: { store: Store; pep: Pep; session: SessionService }) {
+  constructor(deps: { store: Store; pep: Pep; session: SessionService; residency: ResidencyGuard }) {
     this.#store = deps.store;
     this.#pep = deps.pep;
     this.#session = deps.session;
+    this.#residency = deps.residency;
   }
 
   async list(query: Required<Pick<EvidenceQuery, 'limit'>> & EvidenceQuery, ctx: CallContext): Promise<EvidencePage> {
@@ -25,9 +31,33 @@ export class EvidenceService {
       id: `tenant:${tenant}`,
       labels: { tenant, ...(query.region ? { region: query.region } : {}) },
     });
-    const items = await this.#store.listEvidence({ ...query, limit: query.limit + 1 });
-    const page = items.slice(0, query.limit);
-    return { items: page, nextAfterId: items.length > query.limit ? page[page.length - 1]!.id : null };
+    if (query.region !== undefined) {
+      // One region was named and the PEP (with its residency check) allowed reading it.
+      const items = await this.#store.listEvidence({ ...query, limit: query.limit + 1 });
+      const page = items.slice(0, query.limit);
+      return { items: page, nextAfterId: items.length > query.limit ? page[page.length - 1]!.id : null };
+    }
+    // Across regions: keep only rows the actor may read where it sits (its own region, or a
+    // region an exception in force opens to it). Rows elsewhere are left out, not denied one by one.
+    return this.#scopedPage(query, await this.#residency.readScope(actor, 'evidence.read'));
+  }
+
+  async #scopedPage(query: Required<Pick<EvidenceQuery, 'limit'>> & EvidenceQuery, scope: ReadScope): Promise<EvidencePage> {
+    const kept: EvidenceItem[] = [];
+    let afterId = query.afterId;
+    for (;;) {
+      const batch = await this.#store.listEvidence({ ...query, ...(afterId !== undefined ? { afterId } : {}), limit: SCAN_BATCH });
+      for (const item of batch) {
+        if (!inReadScope(scope, item.labels)) continue;
+        kept.push(item);
+        if (kept.length > query.limit) {
+          const page = kept.slice(0, query.limit);
+          return { items: page, nextAfterId: page[page.length - 1]!.id };
+        }
+      }
+      if (batch.length < SCAN_BATCH) return { items: kept, nextAfterId: null };
+      afterId = batch[batch.length - 1]!.id;
+    }
   }
 
   async get(input: { id: string }, ctx: CallContext): Promise<EvidenceItem> {

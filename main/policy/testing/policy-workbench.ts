@@ -56,7 +56,7 @@ export async function openPolicyWorkbench(opts: {
       ...(opts.epochMode ? { epochMode: opts.epochMode } : {}),
     });
     const session = new SessionService({ store, pdp: services.pdp });
-    const evidenceService = new EvidenceService({ store, pep: services.pep, session });
+    const evidenceService = new EvidenceService({ store, pep: services.pep, session, residency: services.residencyGuard });
     const auditService = new AuditService({ store, pep: services.pep, session });
     const own = services.impl(session);
     const impl: ImplOf<typeof conauthApi> = withSessionScope({
