@@ -71,7 +71,7 @@ export async function createWorkbench(config: WorkbenchConfig): Promise<Workbenc
     const appeals = createAppealsService({ store, pep, pdp, session, bus, now: config.now, dataDir: config.dataDir });
     const stopSweeper = appeals.startBreachSweeper(60_000);
     const redaction = new RedactionService({ store, pep, session, now: config.now, emit: redactionEmitter(bus), open: () => openRedaction(store, config.dataDir) });
-    const evidence = new EvidenceService({ store, pep, session });
+    const evidence = new EvidenceService({ store, pep, session, residency: policy.residencyGuard });
     const audit = new AuditService({ store, pep, session });
     const verify = new VerifyApi({ pep, session, bus, dataDir: config.dataDir, now: config.now });
     // Per-namespace rate shaping on every transport; analysis is the costly namespace.
