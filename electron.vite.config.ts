@@ -21,6 +21,8 @@ export default defineConfig({
           'vector-redactor': resolve(root, 'app/cli/vector-redactor.ts'),
           'audit-pack': resolve(root, 'app/cli/audit-pack.ts'),
           costguard: resolve(root, 'app/cli/costguard.ts'),
+          // Its own file so the vector shard pool can start it as a worker thread (shard-pool.ts).
+          'shard-worker': resolve(root, 'main/redaction/shard-worker.ts'),
         },
       },
     },

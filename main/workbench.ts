@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { api, type WorkbenchImpl } from '../shared/api/index.ts';
 import { createDispatcher, type Dispatch } from '../shared/api/contract.ts';
 import type { Capability } from '../shared/api/system.ts';
@@ -21,6 +22,13 @@ import { VerifyApi } from './provenance/verify-api.ts';
 import { CostguardService } from './costguard/costguard-service.ts';
 import { RateLimiter } from './costguard/rate/rate-limiter.ts';
 import { rateLimitedDispatch } from './costguard/rate/rate-limited-dispatch.ts';
+import { loadOrCreateWorkbenchKey } from './appeals/workbench-key.ts';
+import { AuditPackService } from './auditpack/audit-pack-service.ts';
+import { buildAuditPack } from './auditpack/build-audit-pack.ts';
+import { defaultCollectors, defaultDerivers } from './auditpack/default-audit-pack.ts';
+import { controlMapPdf, indexPdf } from './auditpack/report/tables-pdf.ts';
+import { findProjectRoot } from './project-root.ts';
+import { ensureDemoEvidencePack } from './auditpack/demo-evidence-pack.ts';
 
 /** Which views have their capability built; the renderer says what an unbuilt one will show. */
 const BUILT_CAPABILITIES: Record<Capability, boolean> = {
@@ -28,9 +36,9 @@ const BUILT_CAPABILITIES: Record<Capability, boolean> = {
   appeals: true,
   residency: true,
   optimizer: true,
-  controlMap: false,
+  controlMap: true,
   redaction: true,
-  auditPack: false,
+  auditPack: true,
 };
 
 export interface Workbench {
@@ -53,6 +61,8 @@ export async function createWorkbench(config: WorkbenchConfig): Promise<Workbenc
     if (config.seedDemoData && (await store.isEmpty())) {
       await seedDemoData(store);
       await store.setSetting('demo.seeded', true);
+      // A signed provenance pack for the demo audit pack to include and verify.
+      await ensureDemoEvidencePack(config.dataDir, config.now());
       seeded = true;
     }
     const bus = new EventBus();
@@ -79,6 +89,24 @@ export async function createWorkbench(config: WorkbenchConfig): Promise<Workbenc
       { default: { quota: 600, windowSeconds: 60 }, namespaces: { costguard: { quota: 60, windowSeconds: 60, burst: 20 } } },
       () => config.now().getTime(),
     );
+    const auditPack = new AuditPackService({
+      store,
+      pep,
+      session,
+      now: config.now,
+      dataDir: config.dataDir,
+      projectRoot: () => findProjectRoot(),
+      workbenchVersion: config.version,
+      signingKey: () => {
+        const key = loadOrCreateWorkbenchKey(config.dataDir);
+        return { key, pem: readFileSync(key.path, 'utf8') };
+      },
+      emit: (p) => bus.emit('progress', p),
+      buildAuditPack,
+      collectors: defaultCollectors,
+      derivers: defaultDerivers,
+      pdfs: { controlMap: controlMapPdf, index: indexPdf },
+    });
     const costguard = new CostguardService({ store, session, now: config.now, limiter, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
 
     const impl: WorkbenchImpl = withSessionScope({
@@ -125,10 +153,20 @@ export async function createWorkbench(config: WorkbenchConfig): Promise<Workbenc
         certificate: (i, c) => redaction.certificate(i, c),
         verify: (i, c) => redaction.verify(i, c),
       },
+      auditpack: {
+        build: (i, c) => auditPack.build(i, c),
+        cancel: (i, c) => auditPack.cancel(i, c),
+        list: (i, c) => auditPack.list(i, c),
+        get: (i, c) => auditPack.get(i, c),
+        controlMap: (i, c) => auditPack.controlMap(i, c),
+        readEntry: (i, c) => auditPack.readEntry(i, c),
+        download: (i, c) => auditPack.download(i, c),
+      },
     });
     const dispatch = rateLimitedDispatch(createDispatcher(api, impl), limiter);
     const close = async () => {
       stopSweeper();
+      await auditPack.close();
       await redaction.close();
       await costguard.close();
       await policy.close();

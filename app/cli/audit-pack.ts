@@ -1,5 +1,11 @@
-import { runPlannedCli } from './planned-cli.ts';
+import { runCli } from './cli-kit.ts';
+import { buildCommand } from './audit-pack/build-command.ts';
+import { chaosCommand } from './audit-pack/chaos-command.ts';
+import { verifyCommand } from './audit-pack/verify-command.ts';
 
-await runPlannedCli('audit-pack', 'build a reproducible, signed audit pack an auditor can verify offline', 'audit pack', [
-  { name: 'build', usage: 'build --org ORG [--from T --to T] [--at T] --out audit-pack-ORG-DATE.tgz', summary: 'collect policies, proofs, SLOs and controls into one signed pack' },
-]);
+process.exitCode = await runCli({
+  name: 'audit-pack',
+  summary: 'build a reproducible, signed audit pack an auditor can verify offline',
+  commands: [buildCommand, verifyCommand, chaosCommand],
+  argv: process.argv.slice(2),
+});

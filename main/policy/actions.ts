@@ -68,6 +68,9 @@ export const ACTIONS: readonly ActionSpec[] = [
   // vector governance (main/redaction guards these; stewards only, as its issue asks)
   action('vectors.read', 'vector-shard', ['data-read'], ['data_steward', 'admin'], [], 'redaction', 'Query or browse the vectors of a shard.'),
   action('vectors.purge', 'vector-shard', ['data-write'], ['data_steward', 'admin'], [], 'redaction', 'Plan, recall and purge vectors by retention policy.'),
+  // audit packs (main/auditpack/audit-pack-service.ts guards these)
+  action('auditpack.build', 'audit-pack', [], ['auditor', 'admin'], [], 'auditPack', 'Build (or cancel the build of) a signed audit pack.'),
+  action('auditpack.read', 'audit-pack', [], ['auditor', 'admin'], [], 'auditPack', 'List built audit packs, read their control map and evidence, download them.'),
 ];
 
 const NAME = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;

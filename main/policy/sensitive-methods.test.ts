@@ -67,6 +67,13 @@ const SAMPLE_INPUTS: Record<string, (wb: Workbench) => Promise<unknown>> = {
   'redaction.certificate': async () => ({ jobId: 'rj-0000000000000000' }),
   'redaction.verify': async () => ({ jobId: 'rj-0000000000000000' }),
   'appeals.revokeException': async () => ({ exceptionId: 'px-0001', reason: 'no longer needed' }),
+  'auditpack.build': async () => ({ org: 'acme' }),
+  'auditpack.cancel': async () => ({}),
+  'auditpack.list': async () => ({}),
+  'auditpack.get': async () => ({ buildId: 'ap-0000000000000000' }),
+  'auditpack.controlMap': async () => ({}),
+  'auditpack.readEntry': async () => ({ buildId: 'ap-0000000000000000', path: 'compliance/control-map.csv' }),
+  'auditpack.download': async () => ({ buildId: 'ap-0000000000000000', what: 'pack' }),
 };
 
 const namespaceOf = (method: string) => method.slice(0, method.indexOf('.'));

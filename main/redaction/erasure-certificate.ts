@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson, type CanonicalValue } from './canonical-json.ts';
 import type { PlanPolicy } from './diff-plan.ts';
-import { keyIdOf, verifyEd25519, type SigningKey } from './signing-key.ts';
+import { ed25519PublicKeyFromRaw, keyIdOf, verifyEd25519, type WorkbenchKey } from '../appeals/workbench-key.ts';
 import type { Receipt } from './vector-backend.ts';
 
 export const CERTIFICATE_FORMAT = 'compliance-workbench/erasure-certificate@1';
@@ -50,9 +50,12 @@ export function signingBytes(body: CertificateBody): Buffer {
   return Buffer.from(canonicalJson(body as unknown as CanonicalValue), 'utf8');
 }
 
+/** What signing a certificate needs of the workbench key. */
+export type CertificateSigner = Pick<WorkbenchKey, 'keyId' | 'publicKeyRaw' | 'sign'>;
+
 export function issueCertificate(
   input: Omit<CertificateBody, 'format' | 'erased' | 'receiptsChain' | 'issuer'> & { receipts: readonly Receipt[]; shards: number },
-  key: SigningKey,
+  key: CertificateSigner,
 ): ErasureCertificate {
   const perShard: CertificateShard[] = [];
   for (let s = 0; s < input.shards; s++) perShard.push({ shard: s, vectors: 0, batches: 0 });
@@ -99,7 +102,11 @@ export function checkCertificate(cert: ErasureCertificate, opts: { trustedKeyId?
       const trusted = cert.body.issuer.keyId === opts.trustedKeyId;
       checks.push({ name: 'trusted key', ok: trusted, detail: trusted ? 'signed by the workbench key' : `signed by ${cert.body.issuer.keyId}, not the workbench key ${opts.trustedKeyId}` });
     }
-    const sigOk = cert.signature.algorithm === 'Ed25519' && verifyEd25519(raw, signingBytes(cert.body), Buffer.from(cert.signature.value, 'base64'));
+    // A key of the wrong length is a signature that does not verify, not a malformed certificate.
+    const sigOk =
+      cert.signature.algorithm === 'Ed25519' &&
+      raw.length === 32 &&
+      verifyEd25519(ed25519PublicKeyFromRaw(raw), signingBytes(cert.body), Buffer.from(cert.signature.value, 'base64'));
     checks.push({ name: 'signature', ok: sigOk, detail: sigOk ? 'Ed25519 signature valid' : 'signature does not verify' });
     if (opts.receipts) {
       const chain = receiptsChain(opts.receipts);

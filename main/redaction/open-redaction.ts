@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { loadOrCreateWorkbenchKey } from '../appeals/workbench-key.ts';
 import type { Store } from '../store/store.ts';
+import type { CertificateSigner } from './erasure-certificate.ts';
 import { JobRepository } from './job-repository.ts';
 import { PostgresVectorBackend } from './postgres-vector-backend.ts';
 import { QueryLog } from './query-log.ts';
 import { RedactionEngine } from './redaction-engine.ts';
-import { loadOrCreateSigningKey, type SigningKey } from './signing-key.ts';
 import { SqliteVectorBackend, type SqliteVectorOptions } from './sqlite-vector-backend.ts';
 import type { VectorBackend } from './vector-backend.ts';
 import { VectorStore } from './vector-store.ts';
@@ -37,7 +38,7 @@ export async function vectorStoreExists(store: Store, dataDir: string): Promise<
 export async function openRedaction(
   store: Store,
   dataDir: string,
-  options: { create?: { shards: number; dimension: number }; sqlite?: SqliteVectorOptions; signingKey?: () => SigningKey } = {},
+  options: { create?: { shards: number; dimension: number }; sqlite?: SqliteVectorOptions; signingKey?: () => CertificateSigner } = {},
 ): Promise<Redaction> {
   let backend: VectorBackend;
   if (store.location.kind === 'sqlite') {
@@ -50,8 +51,9 @@ export async function openRedaction(
   const jobs = new JobRepository(store);
   const queryLog = new QueryLog(store.sql);
   const vectors = new VectorStore(backend, jobs, queryLog);
-  let key: SigningKey | undefined;
-  const signingKey = options.signingKey ?? (() => (key ??= loadOrCreateSigningKey(dataDir)));
+  let key: CertificateSigner | undefined;
+  // The workbench's one signing identity (the key appeal decisions are signed with), loaded on first use.
+  const signingKey = options.signingKey ?? (() => (key ??= loadOrCreateWorkbenchKey(dataDir)));
   const engine = new RedactionEngine({ store, backend, jobs, queryLog, vectors, dataDir, signingKey });
   return { backend, jobs, queryLog, vectors, engine, close: () => backend.close() };
 }

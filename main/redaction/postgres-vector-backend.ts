@@ -1,13 +1,11 @@
 import type { SqlClient, SqlValue } from '../store/sql-client.ts';
 import type { Store } from '../store/store.ts';
-import { idsDigest } from './batch-digest.ts';
 import { checkDimension } from './embedding.ts';
 import { GrowableIds } from './growable-ids.ts';
 import { redactionError } from './redaction-error.ts';
 import type { PolicyRange } from './retention-policy.ts';
 import { compareShard, planShardBatches, type RangeIds } from './batch-planner.ts';
-import { segmentWhere } from './segment-sql.ts';
-import type { BatchOutcome, BatchSpec, InTransactionPublisher, KeyBound, Receipt, RowVisitor, ShardPlan, VectorBackend, VectorRow } from './vector-backend.ts';
+import type { BatchOutcome, BatchSpec, InTransactionPublisher, KeyBound, Receipt, RowVisitor, Segment, ShardPlan, VectorBackend, VectorRow } from './vector-backend.ts';
 import { shardOf } from './vector-backend.ts';
 
 /** Rows per INSERT statement: 8 parameters each, well under PostgreSQL's 65535. */
@@ -206,30 +204,13 @@ export class PostgresVectorBackend implements VectorBackend {
       if (already < batch.shardIndex) {
         throw redactionError('INTERNAL', `job ${batch.jobId} shard ${batch.shard}`, `batch ${batch.shardIndex} cannot run before batch ${already}`);
       }
-      // DELETE … RETURNING reads each row once; a batch that finds other rows than planned
-      // throws, and its transaction rolls back: nothing of it is deleted.
-      const ids = new GrowableIds();
-      for (const s of batch.segments) {
-        const { where, params } = segmentWhere(s);
-        const rows = await tx.sql.all<{ id: Num }>(`DELETE FROM vectors WHERE shard = ? AND ${where} RETURNING id`, [batch.shard, ...params]);
-        for (const r of rows) ids.push(num(r.id));
-      }
-      const found = ids.toArray().sort();
-      const digest = idsDigest(found);
-      if (found.length !== batch.count || digest !== batch.digest) throw new BatchMismatch(found.length, digest);
-      await tx.sql.run('INSERT INTO vector_purge_receipts (job_id, seq, shard, first_id, last_id, count, digest) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        batch.jobId,
-        batch.seq,
-        batch.shard,
-        batch.firstId,
-        batch.lastId,
-        batch.count,
-        batch.digest,
-      ]);
-      await tx.sql.run(
-        'INSERT INTO vector_purge_checkpoints (job_id, shard, done) VALUES (?, ?, ?) ON CONFLICT (job_id, shard) DO UPDATE SET done = excluded.done',
-        [batch.jobId, batch.shard, batch.shardIndex + 1],
-      );
+      // One statement deletes every segment, writes the receipt and the checkpoint, and
+      // returns the count and digest of the ids it deleted, computed by the server (no id
+      // crosses the wire). A batch that found other rows than planned throws, and its
+      // transaction rolls back: nothing of it is deleted, receipted or checkpointed.
+      const { sql, params } = batchDeleteSql(batch);
+      const found = (await tx.sql.get<{ n: Num; digest: string }>(sql, params))!;
+      if (num(found.n) !== batch.count || found.digest !== batch.digest) throw new BatchMismatch(num(found.n), found.digest);
       const receipt: Receipt = {
         jobId: batch.jobId,
         seq: batch.seq,
@@ -268,6 +249,74 @@ export class PostgresVectorBackend implements VectorBackend {
   async close(): Promise<void> {
     // The store owns the connection pool.
   }
+}
+
+const MIN_BIGINT = '-9223372036854775808';
+const MAX_BIGINT = '9223372036854775807';
+
+/** SHA-256 hex of the ids ascending, 8 bytes big-endian each (int8send): idsDigest, computed by the server. */
+function idsDigestSql(id: string): string {
+  return `encode(sha256(coalesce(string_agg(int8send(${id}), ''::bytea ORDER BY ${id}), ''::bytea)), 'hex')`;
+}
+
+/** Segments as the parallel array parameters SEGMENTS_SQL unnests. */
+function segmentArrays(seg: readonly Segment[]): SqlValue[] {
+  const bound = (k: KeyBound | null, at: 'createdAt' | 'id', open: string) => (k ? String(k[at]) : open);
+  const list = (values: Array<string | number>) => `{${values.join(',')}}`;
+  return [
+    list(seg.map((s) => pgArrayText(s.caseId))),
+    list(seg.map((s) => pgArrayText(s.purpose))),
+    list(seg.map((s) => s.beforeMs)),
+    list(seg.map((s) => bound(s.after, 'createdAt', MIN_BIGINT))),
+    list(seg.map((s) => bound(s.after, 'id', MIN_BIGINT))),
+    list(seg.map((s) => bound(s.through, 'createdAt', MAX_BIGINT))),
+    list(seg.map((s) => bound(s.through, 'id', MAX_BIGINT))),
+  ];
+}
+
+const SEGMENTS_SQL = `SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
+        AS s(case_id, purpose, before_ms, after_at, after_id, through_at, through_id)`;
+
+/** A row `v` of shard `?` inside segment `seg`: every bound an index condition. */
+const IN_SEGMENT_SQL = `v.shard = ? AND v.case_id = seg.case_id AND v.purpose = seg.purpose AND v.created_at < seg.before_ms
+        AND (v.created_at, v.id) > (seg.after_at, seg.after_id) AND (v.created_at, v.id) <= (seg.through_at, seg.through_id)`;
+
+/**
+ * A batch's delete, receipt and checkpoint as one statement. The segments go in as parallel
+ * arrays joined against the table; an open bound becomes the extreme key, so every bound is
+ * an index condition and each segment is one index range scan (O(batch), not O(range)).
+ */
+export function batchDeleteSql(batch: BatchSpec): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [
+    ...segmentArrays(batch.segments),
+    batch.shard,
+    batch.jobId,
+    batch.seq,
+    batch.shard,
+    batch.firstId,
+    batch.lastId,
+    batch.count,
+    batch.digest,
+    batch.jobId,
+    batch.shard,
+    batch.shardIndex + 1,
+  ];
+  const sql = `WITH seg AS (${SEGMENTS_SQL}), deleted AS (
+      DELETE FROM vectors v USING seg WHERE ${IN_SEGMENT_SQL}
+      RETURNING v.id
+    ), receipt AS (
+      INSERT INTO vector_purge_receipts (job_id, seq, shard, first_id, last_id, count, digest) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ), checkpoint AS (
+      INSERT INTO vector_purge_checkpoints (job_id, shard, done) VALUES (?, ?, ?)
+      ON CONFLICT (job_id, shard) DO UPDATE SET done = excluded.done
+    )
+    SELECT count(*) AS n, ${idsDigestSql('id')} AS digest FROM deleted`;
+  return { sql, params };
+}
+
+/** One element of a PostgreSQL array literal: always quoted, so commas, braces and spaces are data. */
+function pgArrayText(v: string): string {
+  return `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
 
 /** A comma-separated list of integers (string_agg's output) as numbers. */

@@ -6,14 +6,13 @@ import { numberBatches, type ShardDifference } from './batch-planner.ts';
 import { canonicalJson, type CanonicalValue } from './canonical-json.ts';
 import { buildPlan, readPlanFile, writePlanFile, type HashedPlan, type PlanProgress } from './diff-plan.ts';
 import { parseDuration } from './duration.ts';
-import { issueCertificate, type ErasureCertificate } from './erasure-certificate.ts';
+import { issueCertificate, type CertificateSigner, type ErasureCertificate } from './erasure-certificate.ts';
 import type { JobRecord, JobRepository } from './job-repository.ts';
 import { runPurge } from './purge-runner.ts';
 import type { QueryLog } from './query-log.ts';
 import { redactionError } from './redaction-error.ts';
 import { checkIsoTime, policyRanges, type RetentionPolicy } from './retention-policy.ts';
 import { ShardThrottle } from './shard-throttle.ts';
-import type { SigningKey } from './signing-key.ts';
 import type { BatchSpec, Receipt, VectorBackend } from './vector-backend.ts';
 import type { VectorStore } from './vector-store.ts';
 
@@ -27,7 +26,7 @@ export interface EngineDeps {
   vectors: VectorStore;
   /** The data folder: plans and certificates are kept under `<dataDir>/redaction/`. */
   dataDir: string;
-  signingKey: () => SigningKey;
+  signingKey: () => CertificateSigner;
 }
 
 export interface PurgeProgress {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { WorkbenchError } from '../../shared/api/errors.ts';
 import type { ShardFileOptions } from './shard-file.ts';
@@ -8,8 +9,18 @@ export class ShardWorkerUnavailable extends Error {
   override name = 'ShardWorkerUnavailable';
 }
 
-/** The worker script next to this module (a bundle that moves it passes its own URL). */
-export const DEFAULT_WORKER_URL = new URL('./shard-worker.ts', import.meta.url);
+/**
+ * Where the worker script is. From sources (and tests) it is shard-worker.ts next to this
+ * module. In the electron-vite bundle it is its own entry, `out/main/shard-worker.js`, while
+ * this module lands in `out/main/` or in a chunk under `out/main/chunks/`.
+ */
+export function defaultWorkerUrl(moduleUrl: string = import.meta.url): URL {
+  if (moduleUrl.endsWith('.ts')) return new URL('./shard-worker.ts', moduleUrl);
+  const candidates = [new URL('./shard-worker.js', moduleUrl), new URL('../shard-worker.js', moduleUrl)];
+  return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
+}
+
+export const DEFAULT_WORKER_URL = defaultWorkerUrl();
 
 /**
  * Worker threads for shard work. Shard s always goes to worker s mod n, so a shard's file

@@ -115,11 +115,18 @@ describe('SQLite shard files', () => {
   });
 
   it('falls back to the calling thread when its worker script cannot start (e.g. a bundle without it)', async () => {
-    const b = SqliteVectorBackend.create(join(tempDir(), 'vectors'), { shards: 3, dimension: 32 }, { workers: 2, workerUrl: new URL('file:///nonexistent/shard-worker.ts') });
+    const fallbacks: string[] = [];
+    const b = SqliteVectorBackend.create(
+      join(tempDir(), 'vectors'),
+      { shards: 3, dimension: 32 },
+      { workers: 2, workerUrl: new URL('file:///nonexistent/shard-worker.ts'), onWorkerFallback: (reason) => fallbacks.push(reason) },
+    );
     expect(b.workers).toBe(2);
     await generateVectors(b, spec);
     const batches = await plan(b, 'rj-0000000000000005', 200);
     expect(b.workers).toBe(0);
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]).toMatch(/^shard worker [01] (failed: .*nonexistent\/shard-worker\.ts|exited with code 1)/);
     for (const batch of batches) expect((await b.runBatch(batch)).status).toBe('done');
     for (let s = 0; s < 3; s++) expect(await b.countInRanges(s, ranges)).toBe(0);
     await b.close();

@@ -20,9 +20,18 @@ export interface SqliteVectorOptions extends ShardFileOptions {
    * s runs on worker s mod n, so n workers purge n shards at once.
    */
   workers?: number;
-  /** Where the worker script is, when a bundle moved it (default: next to shard-pool.ts). */
+  /** Where the worker script is, when a bundle moved it (default: see defaultWorkerUrl). */
   workerUrl?: URL;
+  /**
+   * Told once when the workers cannot start or die and the work moves to the caller's
+   * thread (correct, but one core instead of n). Default: a process warning on stderr.
+   */
+  onWorkerFallback?: (reason: string) => void;
 }
+
+const warnWorkerFallback = (reason: string): void => {
+  process.emitWarning(`${reason}; shard work continues on the calling thread`, { code: 'WORKBENCH_SHARD_WORKER_FALLBACK' });
+};
 
 const MAX_SHARDS = 100;
 
@@ -43,6 +52,7 @@ export class SqliteVectorBackend implements VectorBackend {
   readonly #dbs: SqliteDatabase[];
   readonly #ops: ShardOps[];
   #pool: ShardPool | undefined;
+  readonly #onWorkerFallback: (reason: string) => void;
 
   private constructor(dir: string, dbs: SqliteDatabase[], dimension: number, options: SqliteVectorOptions) {
     this.display = dir;
@@ -54,6 +64,7 @@ export class SqliteVectorBackend implements VectorBackend {
     const workers = Math.min(options.workers ?? 0, dbs.length);
     const fileOptions = { ...(options.cacheKiB !== undefined ? { cacheKiB: options.cacheKiB } : {}), ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}) };
     this.#pool = workers > 0 ? new ShardPool(workers, fileOptions, options.workerUrl) : undefined;
+    this.#onWorkerFallback = options.onWorkerFallback ?? warnWorkerFallback;
   }
 
   /** Starts the shard workers ahead of a large job (e.g. while its plan is read). */
@@ -162,6 +173,7 @@ export class SqliteVectorBackend implements VectorBackend {
         if (this.#pool === pool) {
           this.#pool = undefined;
           void pool.close().catch(() => undefined);
+          this.#onWorkerFallback(e.message);
         }
       }
     }

@@ -186,10 +186,18 @@ export class PostgresClient implements SqlClient {
     } catch (e) {
       throw toPgSqlError(e);
     }
+    // A connection that dies while checked out (backend terminated, server restart) already
+    // fails the query in flight; without a listener its 'error' event would crash the process.
+    const onDeadConnection = (): void => {};
+    conn.on('error', onDeadConnection);
+    const release = (err?: Error): void => {
+      conn.off('error', onDeadConnection);
+      conn.release(err);
+    };
     try {
       await exec(conn, 'BEGIN');
     } catch (e) {
-      conn.release(e as Error);
+      release(e as Error);
       throw e;
     }
     const state = new TxState('postgres');
@@ -197,16 +205,16 @@ export class PostgresClient implements SqlClient {
       const result = await this.#scope.run(() => fn(txClient(conn, state, 0)));
       state.ended = true;
       await exec(conn, 'COMMIT');
-      conn.release();
+      release();
       return result;
     } catch (e) {
       state.ended = true;
       try {
         await conn.query('ROLLBACK');
-        conn.release();
+        release();
       } catch (rollbackError) {
         // A connection that cannot roll back is not given back to the pool.
-        conn.release(rollbackError as Error);
+        release(rollbackError as Error);
       }
       // Driver errors were already mapped where they happened; fn's own errors pass through.
       throw e;

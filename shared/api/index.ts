@@ -8,9 +8,10 @@ import { policy } from './policy.ts';
 import { residency } from './residency.ts';
 import { appeals } from './appeals.ts';
 import { redaction } from './redaction.ts';
+import { auditpack } from './auditpack.ts';
 
 /** The whole contract: every namespace of methods. Transports loop over it. */
-export const api = { system, session, evidence, audit, verify, costguard, policy, residency, appeals, redaction } as const;
+export const api = { system, session, evidence, audit, verify, costguard, policy, residency, appeals, redaction, auditpack } as const;
 export type Api = typeof api;
 export type WorkbenchApi = ClientOf<Api>;
 export type WorkbenchImpl = ImplOf<Api>;

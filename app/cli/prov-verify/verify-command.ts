@@ -15,7 +15,7 @@ export function formatReport(report: VerifyReport, packName: string): string {
   lines.push(`  files           ${c.ok} ok, ${c.missing} missing, ${c.modified} modified, ${c.unexpected} unexpected`);
   for (const f of report.files.filter((f) => f.status !== 'ok').slice(0, 50)) lines.push(`    ${f.status.padEnd(10)} ${f.path}`);
   for (const p of report.plugins) {
-    lines.push(`  plugin ${p.name.padEnd(9)}${p.ok ? 'verified' : 'NOT verified'}`);
+    lines.push(`  plugin ${p.name.padEnd(8)} ${p.ok ? 'verified' : 'NOT verified'}`);
     for (const e of p.errors) lines.push(`    error: ${e}`);
     for (const w of p.warnings) lines.push(`    warning: ${w}`);
   }

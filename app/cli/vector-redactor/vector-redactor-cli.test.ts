@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateSigningKey } from '../../../main/redaction/signing-key.ts';
+import { loadOrCreateWorkbenchKey } from '../../../main/appeals/workbench-key.ts';
 import { AT, ENTRY, ENV, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from './testing/cli-runner.ts';
 
 /**
@@ -47,7 +47,7 @@ describe('vector-redactor (child processes)', () => {
     expect(gen.stderr).toBe('');
     expect(gen.status).toBe(0);
     // One signing key for every copy, so the certificates can be compared byte for byte.
-    loadOrCreateSigningKey(base);
+    loadOrCreateWorkbenchKey(base);
     plan = join(root, 'plan.json');
     const dry = cli(['dry-run', '--data-dir', base, '--at', AT, '--out', plan, ...POLICY_ARGS]);
     expect(dry.status).toBe(0);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateSigningKey } from '../../../main/redaction/signing-key.ts';
+import { loadOrCreateWorkbenchKey } from '../../../main/appeals/workbench-key.ts';
 import { createTempPostgres, postgresAdminUrl, postgresSkipped, type TempPostgres } from '../../../main/store/testing/temp-postgres.ts';
 import { AT, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from './testing/cli-runner.ts';
 
@@ -61,7 +61,7 @@ describe.skipIf(postgresSkipped())('vector-redactor on PostgreSQL (child process
     drops.push(() => base.drop());
     const gen = cli(['generate-fixture', '--data-dir', join(root, 'base'), '--database-url', base.url, '--vectors', '20000', '--shards', '4', '--queries', '300']);
     expect(gen.status).toBe(0);
-    loadOrCreateSigningKey(join(root, 'base'));
+    loadOrCreateWorkbenchKey(join(root, 'base'));
     const dry = cli(['dry-run', '--data-dir', join(root, 'base'), '--database-url', base.url, '--at', AT, '--out', join(root, 'plan.json'), ...POLICY_ARGS]);
     expect(dry.status).toBe(0);
   }, 120_000);

@@ -7,6 +7,8 @@ export const ATTESTATION_FILES = {
   sigstoreBundle: 'sigstore-bundle.json',
   tufRef: 'tuf-ref.json',
   tlogReceipt: 'tlog-receipt.txt',
+  /** DSSE envelope of an in-toto Statement v1 whose subjects are the manifest's files (optional). */
+  inTotoDsse: 'in-toto.dsse.json',
 } as const;
 
 /** Attestation material is small; anything bigger is refused rather than read into memory. */

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, createWriteStream, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import canonicalize from 'canonicalize';
 import { pack as tarPack } from 'tar-stream';
 import { createPack } from './create-pack.ts';
+import { signDsse } from './dsse-envelope.ts';
+import { toPem } from '../../../fixtures/verify/plugins/cert-builder.ts';
+import { makeTestPki } from '../../../fixtures/verify/plugins/make-test-pki.ts';
 import { writePackArchive } from './pack-archive.ts';
 import { readPack } from './pack-contents.ts';
 import { verifyPackContents } from './verify-pack.ts';
@@ -212,6 +215,116 @@ describe('evidence packs', () => {
       const report = await verify(tgz);
       expect(report.verified).toBe(false);
       expect(report.errors[0]).toMatch(/^archive is truncated or corrupted: /);
+    });
+  });
+
+  describe('in-toto DSSE attestation (attestations/in-toto.dsse.json)', () => {
+    let publicKeyPem: string;
+    beforeAll(() => {
+      publicKeyPem = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'pem' }).toString();
+    });
+
+    function statementOf(dir: string, edit?: (subjects: Array<{ name: string; digest: { sha256: string } }>) => void): Buffer {
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> };
+      const subject = manifest.files.map((f) => ({ name: f.path, digest: { sha256: f.sha256 } }));
+      edit?.(subject);
+      return Buffer.from(canonicalize({ _type: 'https://in-toto.io/Statement/v1', subject, predicateType: 'https://example.test/v1', predicate: {} })!);
+    }
+    function writeDsse(dir: string, payload: Buffer, signer: string = keyPem, payloadType = 'application/vnd.in-toto+json'): void {
+      writeFileSync(join(dir, 'attestations', 'in-toto.dsse.json'), JSON.stringify(signDsse(createPrivateKey(signer), payloadType, payload)));
+    }
+    const verifyWithKey = async (dir: string, key: string | null = publicKeyPem) =>
+      verifyPackContents(await readPack(dir), { registry, at: AT, ...(key ? { pluginOptions: { publicKey: key } } : {}) });
+
+    it('verifies a statement signed by the pack signer whose subjects are the manifest files', async () => {
+      const dir = await freshPack();
+      writeDsse(dir, statementOf(dir));
+      const report = await verifyWithKey(dir);
+      expect(report.errors).toEqual([]);
+      expect(report.verified).toBe(true);
+      expect(report.plugins.map((p) => [p.name, p.ok])).toEqual([
+        ['pinned-ed25519', true],
+        ['in-toto-dsse', true],
+      ]);
+      expect(report.plugins[1]!.details).toEqual({ predicateType: 'https://example.test/v1', subjects: 4 });
+    });
+
+    it('names each subject that differs from the manifest', async () => {
+      const dir = await freshPack();
+      writeDsse(
+        dir,
+        statementOf(dir, (s) => {
+          s[0]!.digest.sha256 = '0'.repeat(64);
+          s.splice(1, 1);
+          s.push({ name: 'ghost.txt', digest: { sha256: '1'.repeat(64) } });
+        }),
+      );
+      const report = await verifyWithKey(dir);
+      expect(report.verified).toBe(false);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ sha256: string }> };
+      expect(report.plugins[1]).toMatchObject({
+        name: 'in-toto-dsse',
+        ok: false,
+        errors: [
+          `attestations/in-toto.dsse.json: subject Z-upper.txt has sha256 ${'0'.repeat(64)} but the manifest says ${manifest.files[0]!.sha256}`,
+          'attestations/in-toto.dsse.json: a.txt is in the manifest but not a subject of the statement',
+          'attestations/in-toto.dsse.json: subject ghost.txt is not a file of the manifest',
+        ],
+      });
+      expect(report.errors).toContain('in-toto-dsse: not verified');
+    });
+
+    it('fails a statement signed by another key, or one whose payload was changed', async () => {
+      const dir = await freshPack();
+      const other = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      writeDsse(dir, statementOf(dir), other);
+      const report = await verifyWithKey(dir);
+      expect(report.verified).toBe(false);
+      expect(report.plugins[1]!.errors).toEqual([
+        `attestations/in-toto.dsse.json: no signature with keyid ${report.pack.signer!.keyFingerprint} (the pack signer's key fingerprint)`,
+      ]);
+
+      writeDsse(dir, statementOf(dir));
+      const env = JSON.parse(readFileSync(join(dir, 'attestations', 'in-toto.dsse.json'), 'utf8')) as { payload: string };
+      env.payload = statementOf(dir, (s) => s.pop()).toString('base64');
+      writeFileSync(join(dir, 'attestations', 'in-toto.dsse.json'), JSON.stringify(env));
+      expect((await verifyWithKey(dir)).plugins[1]!.errors).toEqual(["attestations/in-toto.dsse.json: the signature does not verify with the pack signer's key"]);
+    });
+
+    it('needs the signer public key of a plain-key pack, and refuses a different one', async () => {
+      const dir = await freshPack();
+      writeDsse(dir, statementOf(dir));
+      expect((await verifyWithKey(dir, null)).plugins[1]!.errors).toEqual([
+        "attestations/in-toto.dsse.json: no public key to check it with: give the pack signer's public key (--key)",
+      ]);
+      const otherPub = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      const report = await verifyWithKey(dir, otherPub);
+      expect(report.verified).toBe(false);
+      expect(report.plugins[1]!.errors[0]).toMatch(/^attestations\/in-toto\.dsse\.json: the key given \(sha256:[0-9a-f]{64}\) is not the manifest's signer \(sha256:[0-9a-f]{64}\)$/);
+    });
+
+    it('refuses a payload that is not an in-toto statement, and an envelope that is not DSSE', async () => {
+      const dir = await freshPack();
+      writeDsse(dir, statementOf(dir), keyPem, 'text/plain');
+      expect((await verifyWithKey(dir)).plugins[1]!.errors).toEqual(['attestations/in-toto.dsse.json: payloadType is not application/vnd.in-toto+json']);
+      writeFileSync(join(dir, 'attestations', 'in-toto.dsse.json'), '{"payload":"x"}');
+      expect((await verifyWithKey(dir)).plugins[1]!.errors[0]).toMatch(/^attestations\/in-toto\.dsse\.json: not a DSSE envelope \(/);
+    });
+
+    it('checks an X.509 pack statement with the leaf certificate key', async () => {
+      const pki = makeTestPki(join(root, 'pki'));
+      const leaf = pki.leaves.p256;
+      const dir = join(root, `pack-${++n}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'a.txt'), 'alpha\n');
+      const leafPem = leaf.key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+      await createPack(dir, { keyPem: leafPem, chainPem: [leaf.der, ...leaf.chain].map((d) => toPem(d)).join(''), createdAt: AT });
+      writeDsse(dir, statementOf(dir), leafPem);
+      const report = await verifyPackContents(await readPack(dir), { registry: new PluginRegistry([]), at: AT });
+      expect(report.plugins).toEqual([{ name: 'in-toto-dsse', ok: true, errors: [], warnings: [], details: { predicateType: 'https://example.test/v1', subjects: 1 } }]);
+      // A statement alone never makes a pack verified: the manifest signature must be checked too.
+      expect(report.verified).toBe(false);
+      expect(report.errors).toEqual(['no attestation plugin applies: the pack carries no signature material']);
     });
   });
 });

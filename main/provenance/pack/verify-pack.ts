@@ -6,6 +6,7 @@ import { runPlugin, type PluginRegistry } from '../plugins/registry.ts';
 import { comparePaths } from './file-leaf.ts';
 import { filesMerkleRoot } from './pack-merkle.ts';
 import { ATTESTATION_FILES, MANIFEST_NAME } from './pack-layout.ts';
+import { checkInTotoAttestation, IN_TOTO_DSSE_CHECK } from './in-toto-attestation.ts';
 import type { PackContents } from './pack-contents.ts';
 
 export interface VerifyOptions {
@@ -127,6 +128,9 @@ export async function verifyPackContents(contents: PackContents, opts: VerifyOpt
     const selected = opts.registry.select(input, opts.plugin);
     if (selected.length === 0) errors.push('no attestation plugin applies: the pack carries no signature material');
     for (const p of selected) plugins.push(await runPlugin(p, input));
+    // The in-toto statement, when the pack carries one, must be the signer's and name exactly the manifest's files.
+    const dsse = contents.attestations.get(ATTESTATION_FILES.inTotoDsse);
+    if (dsse) plugins.push(checkInTotoAttestation(dsse, manifest, input.certs?.[0], opts.pluginOptions?.publicKey));
     if (opts.tlog) {
       try {
         plugins.push(await opts.tlog(contents));
@@ -137,7 +141,7 @@ export async function verifyPackContents(contents: PackContents, opts: VerifyOpt
   }
   for (const p of plugins) if (!p.ok) errors.push(`${p.name}: not verified`);
 
-  const verified = errors.length === 0 && manifest !== undefined && rootMatch && plugins.some((p) => p.name !== 'tlog') && plugins.every((p) => p.ok);
+  const verified = errors.length === 0 && manifest !== undefined && rootMatch && plugins.some((p) => p.name !== 'tlog' && p.name !== IN_TOTO_DSSE_CHECK) && plugins.every((p) => p.ok);
   return {
     reportVersion: 1,
     verified,
