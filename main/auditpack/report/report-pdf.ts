@@ -28,10 +28,11 @@ interface PdfMake {
   createPdf(doc: Record<string, unknown>): { getBuffer(): Promise<Buffer> };
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler declares its own in the shared ESM chunk.
+const requireCjs = createRequire(import.meta.url);
 // pdfmake ships CommonJS without type declarations; the interface above is the part we use.
-const pdfmake = require('pdfmake') as PdfMake;
-const FONT_DIR = join(dirname(require.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
+const pdfmake = requireCjs('pdfmake') as PdfMake;
+const FONT_DIR = join(dirname(requireCjs.resolve('pdfmake/package.json')), 'fonts', 'Roboto');
 
 export interface PdfInfo {
   title: string;
