@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { findProjectRoot } from '../../project-root.ts';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { AssuranceCheck, AssuranceFigure } from '../../../shared/domain/assurance.ts';
@@ -12,7 +13,8 @@ export const DB_CONNECTION_DROP_DRILL = 'db-connection-drop';
 export const COMMITTED_EVENTS = 20;
 export const UNCOMMITTED_EVENTS = 200;
 
-const CHILD = join(import.meta.dirname, 'sqlite-transaction-child.ts');
+// From the project root, not this module's folder: the drills also run from the bundled CLI (out/main).
+const CHILD = join(findProjectRoot(), 'main/assurance/chaos/sqlite-transaction-child.ts');
 
 /** What one store looked like after its writer was cut off mid-transaction, and after reconnecting. */
 export interface DropEvidence {

@@ -1,8 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { findProjectRoot } from '../../../../main/project-root.ts';
+import { join } from 'node:path';
 
 /** Runs the real `vector-redactor` CLI in child processes (Node 24 runs the .ts entry directly). */
-export const ROOT = resolve(import.meta.dirname, '../../../..');
+// The project root found by its package.json: this also runs from the bundled CLI (out/main).
+export const ROOT = findProjectRoot();
 export const ENTRY = join(ROOT, 'app/cli/vector-redactor.ts');
 export const AT = '2026-11-28T12:00:00Z';
 export const ENV: NodeJS.ProcessEnv = { ...process.env, WORKBENCH_DEMO_DATA: '1' };
