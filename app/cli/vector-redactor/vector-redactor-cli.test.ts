@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateWorkbenchKey } from '../../../main/appeals/workbench-key.ts';
-import { AT, ENTRY, ENV, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from './testing/cli-runner.ts';
+import { AT, ENTRY, ENV, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from '../../../main/assurance/chaos/vector-redactor-process.ts';
 
 /**
  * The real CLI in child processes, including a purge killed with SIGKILL at several points

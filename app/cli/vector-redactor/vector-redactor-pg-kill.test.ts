@@ -5,7 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateWorkbenchKey } from '../../../main/appeals/workbench-key.ts';
 import { createTempPostgres, postgresAdminUrl, postgresSkipped, type TempPostgres } from '../../../main/store/testing/temp-postgres.ts';
-import { AT, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from './testing/cli-runner.ts';
+import { AT, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from '../../../main/assurance/chaos/vector-redactor-process.ts';
 
 /**
  * The kill test on the shared store: `vector-redactor apply` against PostgreSQL, SIGKILLed

@@ -3,7 +3,7 @@ import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import canonicalize from 'canonicalize';
-import { POLICY_ARGS, applyAndKill, cli, AT as PLAN_AT } from '../../../app/cli/vector-redactor/testing/cli-runner.ts';
+import { POLICY_ARGS, applyAndKill, cli, AT as PLAN_AT } from './vector-redactor-process.ts';
 import type { AssuranceCheck } from '../../../shared/domain/assurance.ts';
 import { loadOrCreateWorkbenchKey } from '../../appeals/workbench-key.ts';
 import { shardFileName } from '../../redaction/shard-schema.ts';

@@ -1,8 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { findProjectRoot } from '../../../../main/project-root.ts';
+import { findProjectRoot } from '../../project-root.ts';
 import { join } from 'node:path';
 
-/** Runs the real `vector-redactor` CLI in child processes (Node 24 runs the .ts entry directly). */
+/**
+ * Runs the real `vector-redactor` CLI in child processes (Node 24 runs the .ts entry directly):
+ * the kill-and-resume drill and the CLI's own kill tests share it.
+ */
 // The project root found by its package.json: this also runs from the bundled CLI (out/main).
 export const ROOT = findProjectRoot();
 export const ENTRY = join(ROOT, 'app/cli/vector-redactor.ts');
