@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import canonicalize from 'canonicalize';
 import type { Manifest } from '../../shared/domain/provenance.ts';
+import { csvText } from '../csv.ts';
 import { loadOrCreateWorkbenchKey } from '../appeals/workbench-key.ts';
 import { createPack } from '../provenance/pack/create-pack.ts';
 import { DEMO_AUDIT_EVENTS, DEMO_CONSENTS, DEMO_EVIDENCE } from '../store/demo-seed.ts';
@@ -18,12 +19,8 @@ export interface DemoEvidencePack {
   manifest: Manifest | null;
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 function csv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return csvText([header, ...rows]);
 }
 
 /** The pack's evidence files, all derived from the fixed demo seed, so every machine gets the same bytes. */

@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ReportExport, ResidencyReport } from '../../shared/api/residency.ts';
 import { canonicalJson } from '../store/audit-hash.ts';
+import { csvField } from '../csv.ts';
 
 /** The CSV's one header: every section fills the columns it has and leaves the rest empty. */
 export const CSV_COLUMNS = ['section', 'resource_type', 'tenant', 'region', 'from_region', 'to_region', 'exception_id', 'day', 'status', 'count', 'detail'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
-/** RFC 4180: quote a field holding a comma, quote, CR or LF; double inner quotes. */
-export function csvField(value: string | number): string {
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export { csvField };
 
 function line(cells: Partial<Record<Column, string | number>>): string {
   return CSV_COLUMNS.map((c) => csvField(cells[c] ?? '')).join(',');

@@ -2,6 +2,7 @@ import canonicalize from 'canonicalize';
 import type { AuditPackIndexEntry, ControlMapRow, ControlStatus } from '../../../shared/domain/audit-pack.ts';
 import { WorkbenchError } from '../../../shared/api/errors.ts';
 import type { DeriveInput } from '../pack-file.ts';
+import { csvText } from '../../csv.ts';
 import { CONTROLS, type ControlDefinition, type Facts } from './controls.ts';
 
 const DAY_MS = 86_400_000;
@@ -88,20 +89,10 @@ export function evaluateControlMap(input: DeriveInput, controls: readonly Contro
 
 export const CONTROL_MAP_CSV_HEADER = ['control_id', 'title', 'kind', 'soc2', 'iso27001', 'evidence', 'status', 'status_reason'] as const;
 
-/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
 /** compliance/control-map.csv: RFC 4180 with CRLF line ends, multi-valued cells joined with ";". */
 export function controlMapCsv(rows: readonly ControlMapRow[]): Buffer {
-  const lines = [CONTROL_MAP_CSV_HEADER.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [r.controlId, r.title, r.kind, r.soc2.join(';'), r.iso27001.join(';'), r.evidence.join(';'), r.status, r.statusReason].map(csvField).join(','),
-    );
-  }
-  return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
+  const lines = rows.map((r) => [r.controlId, r.title, r.kind, r.soc2.join(';'), r.iso27001.join(';'), r.evidence.join(';'), r.status, r.statusReason]);
+  return Buffer.from(csvText([CONTROL_MAP_CSV_HEADER, ...lines]), 'utf8');
 }
 
 /** compliance/control-map.json: the rows as canonical JSON (RFC 8785) and a newline. */
