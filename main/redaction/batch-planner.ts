@@ -93,6 +93,22 @@ export function planShardBatches(jobId: string, shard: number, ranges: readonly 
   return out;
 }
 
+/**
+ * Cuts a shard's planned ids (ascending) into batches of consecutive ids, for a backend that
+ * deletes a batch as "the rows of these ranges whose ids lie in [firstId, lastId]" (the
+ * PostgreSQL one): the cut needs only the plan, not the rows' keys. Every batch names every
+ * range as an open segment.
+ */
+export function planIdIntervalBatches(jobId: string, shard: number, ranges: readonly PolicyRange[], plannedIds: Float64Array, batchSize: number): BatchSpec[] {
+  const segments: Segment[] = ranges.map((r) => ({ caseId: r.caseId, purpose: r.purpose, beforeMs: r.beforeMs, after: null, through: null }));
+  const out: BatchSpec[] = [];
+  for (let i = 0; i < plannedIds.length; i += batchSize) {
+    const ids = plannedIds.subarray(i, Math.min(plannedIds.length, i + batchSize));
+    out.push({ jobId, seq: -1, shard, shardIndex: out.length, segments, count: ids.length, firstId: ids[0]!, lastId: ids[ids.length - 1]!, digest: idsDigest(ids) });
+  }
+  return out;
+}
+
 /** Numbers the batches of all shards (shard order, then position): the job's batch sequence. */
 export function numberBatches(perShard: readonly BatchSpec[][]): BatchSpec[] {
   const out: BatchSpec[] = [];

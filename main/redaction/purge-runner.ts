@@ -16,6 +16,8 @@ export interface PurgeRunOptions {
   signal?: AbortSignal;
   /** Commits with each batch where the backend allows (PostgreSQL). */
   publishInTransaction?: InTransactionPublisher;
+  /** The plan's ids per shard, for a backend that checksBatchesWithPlanIds. */
+  plannedIds?: ReadonlyMap<number, Float64Array>;
   /** After each batch (publishing its receipt when the backend could not, progress). */
   onBatch: (batch: BatchSpec, outcome: BatchOutcome) => Promise<void>;
   onConcurrencyChange?: (change: ConcurrencyChange) => void;
@@ -54,7 +56,11 @@ export async function runPurge(o: PurgeRunOptions): Promise<PurgeStop> {
     const batch = queue[0]!;
     await o.throttle.take(shard, batch.count, o.signal);
     if (o.signal?.aborted) return;
-    const outcome = await o.backend.runBatch(batch, o.publishInTransaction);
+    const plannedShardIds = o.plannedIds?.get(shard);
+    const outcome = await o.backend.runBatch(batch, {
+      ...(o.publishInTransaction ? { publish: o.publishInTransaction } : {}),
+      ...(plannedShardIds ? { plannedShardIds } : {}),
+    });
     queue.shift();
     if (outcome.status === 'mismatch') {
       stop ??= { status: 'mismatch', batch, found: outcome.found };

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkbenchError } from '../../shared/api/errors.ts';
 import { fixtureCases, fixtureEmbedding } from '../../fixtures/vector/generate-vectors.ts';
@@ -5,7 +7,9 @@ import { STORE_KINDS, skipStoreKind } from '../store/testing/store-targets.ts';
 import { decodeEmbedding } from './embedding.ts';
 import { checkCertificate, type ErasureCertificate } from './erasure-certificate.ts';
 import { verifyJob } from './job-verifier.ts';
+import { vectorsDir } from './open-redaction.ts';
 import type { RetentionPolicy } from './retention-policy.ts';
+import { shardFileName } from './shard-schema.ts';
 import { AT, startRedactionHarness, type RedactionHarness } from './testing/redaction-harness.ts';
 import type { VectorBackend } from './vector-backend.ts';
 
@@ -254,15 +258,37 @@ describe.each(STORE_KINDS)('vector redaction on %s', (kind) => {
     const { job } = await engine.createJob(hashed, { actorId: 'sam', at: AT, grace: '0s', batchSize: 1_000_000 });
     const target = (await h.redaction.jobs.batches(job.id)).find((x) => x.shard === 3)!;
     const seg = target.segments[0]!;
-    // Written around the service (which refuses rows in a recalled range).
-    await backend.insertRows(3, [{ id: 999_003, tenant: 'tenant-0', region: 'eu-central-1', caseId: seg.caseId, purpose: seg.purpose, createdAt: 0, embedding: Buffer.alloc(128) }]);
+    // A planned row of the batch vanishes, written around the service, right in the store.
+    const gone = target.lastId;
+    if (kind === 'postgres') await h.store.sql.run('DELETE FROM vectors WHERE shard = 3 AND id = ?', [gone]);
+    else {
+      const db = new Database(join(vectorsDir(h.location.dataDir), shardFileName(3)));
+      db.prepare('DELETE FROM vectors WHERE id = ?').run(gone);
+      db.close();
+    }
     const err = (await engine.purge(job.id, { actorId: 'sam', at: AT, maxConcurrency: 1 }).catch((e: unknown) => e)) as WorkbenchError;
     expect(err.code).toBe('CONFLICT');
-    expect(err.message).toMatch(new RegExp(`^job ${job.id}: batch ${target.seq} \\(shard 3\\) found ${target.count + 1} rows with digest [0-9a-f]{64}, the plan fixed ${target.count} with ${target.digest}; nothing of that batch was deleted$`));
+    expect(err.message).toMatch(new RegExp(`^job ${job.id}: batch ${target.seq} \\(shard 3\\) found ${target.count - 1} rows with digest [0-9a-f]{64}, the plan fixed ${target.count} with ${target.digest}; nothing of that batch was deleted$`));
     const now = await h.redaction.jobs.requireJob(job.id);
     expect(now.state).toBe('failed');
     expect(now.error).toBe(err.message.slice(`job ${job.id}: `.length));
     expect(await backend.countInRanges(3, [{ caseId: seg.caseId, purpose: seg.purpose, beforeMs: seg.beforeMs }])).toBeGreaterThan(0);
     expect(await engine.certificate(job.id)).toBeUndefined();
+  });
+
+  // On SQLite the row lands inside a batch's key range (a batch mismatch); on PostgreSQL it
+  // lies outside every batch's id interval, and the recount after the last batch finds it.
+  it.skipIf(skip)('a row written into a recalled range around the service: the job fails and no certificate is issued', async () => {
+    const h = await harness(kind);
+    const { engine, backend } = h.redaction;
+    const hashed = await engine.dryRun(policy(h));
+    const { job } = await engine.createJob(hashed, { actorId: 'sam', at: AT, grace: '0s', batchSize: 1_000_000 });
+    const seg = (await h.redaction.jobs.batches(job.id)).find((x) => x.shard === 3)!.segments[0]!;
+    await backend.insertRows(3, [{ id: 999_003, tenant: 'tenant-0', region: 'eu-central-1', caseId: seg.caseId, purpose: seg.purpose, createdAt: 0, embedding: Buffer.alloc(128) }]);
+    const err = (await engine.purge(job.id, { actorId: 'sam', at: AT, maxConcurrency: 1 }).catch((e: unknown) => e)) as WorkbenchError;
+    expect(err.code).toBe('CONFLICT');
+    expect((await h.redaction.jobs.requireJob(job.id)).state).toBe('failed');
+    expect(await engine.certificate(job.id)).toBeUndefined();
+    expect((await backend.getById(999_003))?.caseId).toBe(seg.caseId);
   });
 });

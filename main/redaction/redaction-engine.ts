@@ -81,6 +81,8 @@ export function planConflict(jobOrPlan: string, differences: ShardDifference[]) 
  */
 export class RedactionEngine {
   readonly #d: EngineDeps;
+  /** The plan the last job was created from: its purge usually follows in the same process. */
+  #recentPlan: HashedPlan | undefined;
 
   constructor(deps: EngineDeps) {
     this.#d = deps;
@@ -157,7 +159,9 @@ export class RedactionEngine {
     }
     const atMs = checkIsoTime(opts.at, 'at');
     const graceMs = parseDuration(opts.grace, 'grace');
-    const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+    // Kept for the purge that follows at once; a job in its grace window reads the kept copy later.
+    this.#recentPlan = this.#d.backend.checksBatchesWithPlanIds && graceMs === 0 ? hashed : undefined;
+    const batchSize = opts.batchSize ?? b.preferredBatchSize ?? DEFAULT_BATCH_SIZE;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) throw redactionError('BAD_INPUT', 'batchSize', `must be 1..1000000, got ${batchSize}`);
     const ranges = policyRanges(plan.policy);
     // Shards are checked and cut into batches in parallel where the backend has workers; a
@@ -205,8 +209,8 @@ export class RedactionEngine {
     if (!inserted) return { job: await this.#d.jobs.requireJob(jobId), created: false };
     // Ingest into recalled ranges is refused from here on; a row that slipped in between the
     // check above and the recall would be hidden without being in the plan, so look again.
-    const drift: number[] = [];
-    for (const shard of plan.shards) if ((await b.countInRanges(shard.shard, ranges)) !== shard.count) drift.push(shard.shard);
+    const counts = await mapLimit(plan.shards, 4, (shard) => b.countInRanges(shard.shard, ranges));
+    const drift = plan.shards.filter((shard, i) => counts[i] !== shard.count).map((shard) => shard.shard);
     if (drift.length > 0) {
       await this.#d.jobs.setState(jobId, 'restored', now().toISOString(), `the data changed in shards ${drift.join(', ')} while the job was created; recall lifted`);
       throw redactionError('CONFLICT', `plan ${planHash}`, `the data changed in shards ${drift.join(', ')} while the recall was made; the recall was lifted and nothing was erased — run a new dry-run`);
@@ -303,6 +307,7 @@ export class RedactionEngine {
       });
     };
     report();
+    const plannedIds = d.backend.checksBatchesWithPlanIds ? this.#plannedIds(job.planHash) : undefined;
     const publishInTransaction =
       d.backend.kind === 'postgres' ? (r: Receipt, tx: Store) => d.jobs.publishReceipt(tx, r, opts.actorId, now().toISOString()).then(() => undefined) : undefined;
     let stop;
@@ -314,6 +319,7 @@ export class RedactionEngine {
         throttle: new ShardThrottle({ rowsPerSecond: opts.rowsPerSecondPerShard ?? 0 }),
         ...(opts.signal ? { signal: opts.signal } : {}),
         ...(publishInTransaction ? { publishInTransaction } : {}),
+        ...(plannedIds ? { plannedIds } : {}),
         ...(opts.onConcurrencyChange ? { onConcurrencyChange: opts.onConcurrencyChange } : {}),
         onBatch: async (batch, outcome) => {
           if (outcome.status !== 'done') return;
@@ -343,6 +349,24 @@ export class RedactionEngine {
     return this.#finish(jobId, opts.actorId, opts.at, now);
   }
 
+  /**
+   * The plan's ids per shard, for a backend that checks batches against them: from the plan
+   * just applied in this process, else from the kept copy. Without a readable copy the
+   * backend falls back to digesting what each batch deletes, as slow as it is sure.
+   */
+  #plannedIds(planHash: string): Map<number, Float64Array> | undefined {
+    let hashed = this.#recentPlan?.planHash === planHash ? this.#recentPlan : undefined;
+    this.#recentPlan = undefined;
+    if (!hashed) {
+      try {
+        hashed = this.loadPlan(planHash);
+      } catch {
+        return undefined;
+      }
+    }
+    return new Map(hashed.plan.shards.map((s) => [s.shard, s.ids]));
+  }
+
   async #finish(jobId: string, actorId: string, at: string, now: () => Date): Promise<JobRecord> {
     const d = this.#d;
     const job = await d.jobs.requireJob(jobId);
@@ -351,11 +375,10 @@ export class RedactionEngine {
       throw redactionError('INTERNAL', `job ${jobId}`, `has ${receipts.length} receipts for ${job.batchCount} batches; run it again to finish`);
     }
     const ranges = policyRanges(job.policy);
-    let remaining = 0;
-    for (let shard = 0; shard < d.backend.shards; shard++) {
-      remaining += await d.backend.countInRanges(shard, ranges);
-      await d.backend.compact(shard);
-    }
+    // Compact first: the recount then reads an index the compaction has cleared.
+    const shards = Array.from({ length: d.backend.shards }, (_, shard) => shard);
+    for (const shard of shards) await d.backend.compact(shard);
+    const remaining = (await mapLimit(shards, 4, (shard) => d.backend.countInRanges(shard, ranges))).reduce((n, c) => n + c, 0);
     if (remaining > 0) {
       await d.jobs.setState(jobId, 'failed', now().toISOString(), `${remaining} vectors still match the policy after every batch ran`);
       throw redactionError('CONFLICT', `job ${jobId}`, `${remaining} vectors still match the policy after every batch ran; no certificate issued`);

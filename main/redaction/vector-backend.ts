@@ -73,6 +73,14 @@ export type BatchOutcome =
 /** Something that must commit in the batch's own transaction when the backend can offer one (PostgreSQL). */
 export type InTransactionPublisher = (receipt: Receipt, tx: Store) => Promise<void>;
 
+/** What a batch run may be given besides its spec. */
+export interface BatchRunOptions {
+  /** Commits in the batch's own transaction where the backend can offer one (PostgreSQL). */
+  publish?: InTransactionPublisher;
+  /** The plan's ids for the batch's shard, ascending: a backend that checksBatchesWithPlanIds uses them. */
+  plannedShardIds?: Float64Array;
+}
+
 /** A row visitor for brute-force search; embeddings are only valid during the call. */
 export type RowVisitor = (id: number, caseId: string, purpose: string, createdAt: number, tenant: string, embedding: Uint8Array) => void;
 
@@ -103,8 +111,15 @@ export interface VectorBackend {
   /** Visits every row of a shard (brute-force search). */
   scan(shard: number, visit: RowVisitor): Promise<void>;
   countRows(shard: number): Promise<number>;
+  /**
+   * True when runBatch checks what a batch deletes against the plan's ids for it (given as
+   * plannedShardIds) instead of digesting the deleted ids in order (PostgreSQL: ADR-055).
+   */
+  readonly checksBatchesWithPlanIds?: boolean;
+  /** Rows per batch when the job does not say (else DEFAULT_BATCH_SIZE). */
+  readonly preferredBatchSize?: number;
   /** Verifies, deletes, checkpoints and receipts one batch in one transaction. */
-  runBatch(batch: BatchSpec, publish?: InTransactionPublisher): Promise<BatchOutcome>;
+  runBatch(batch: BatchSpec, opts?: BatchRunOptions): Promise<BatchOutcome>;
   /** Batches of this job the shard has committed. */
   batchesDone(jobId: string, shard: number): Promise<number>;
   /** The receipts the backend committed for a job, by seq. */
