@@ -8,7 +8,7 @@
 import { Analyzer } from '../main/costguard/analyzer.ts';
 import { PostgresEngine } from '../main/costguard/engine/postgres-engine.ts';
 import { SqliteEngine } from '../main/costguard/engine/sqlite-engine.ts';
-import { createTempPostgres } from '../main/store/testing/temp-postgres.ts';
+import { createTempPostgres } from '../main/store/temp-postgres.ts';
 import { buildCorpus } from '../fixtures/costguard/corpus.ts';
 import { evaluateCorpus, type CorpusMetrics } from '../fixtures/costguard/corpus-eval.ts';
 import { createDemoShopSqlite, loadDemoShopPostgres } from '../fixtures/costguard/demo-shop-db.ts';

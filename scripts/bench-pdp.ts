@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { CedarPdp } from '../main/policy/cedar-pdp.ts';
 import { cedar } from '../main/policy/cedar-wasm.ts';
 import type { PolicyRequest } from '../main/policy/pdp.ts';
-import { openPolicyWorkbench } from '../main/policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench } from '../main/policy/policy-workbench.ts';
 import { DEMO_EVIDENCE } from '../main/store/demo-seed.ts';
 
 const quick = process.argv.includes('--quick');

@@ -14,8 +14,8 @@ import { join } from 'node:path';
 import type { Actor } from '../shared/domain/actors.ts';
 import { WorkbenchError } from '../shared/api/errors.ts';
 import type { PolicyResource } from '../main/policy/pdp.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../main/policy/testing/policy-workbench.ts';
-import { createTempPostgres } from '../main/store/testing/temp-postgres.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../main/policy/policy-workbench.ts';
+import { createTempPostgres } from '../main/store/temp-postgres.ts';
 import type { Store } from '../main/store/store.ts';
 
 const quick = process.argv.includes('--quick');

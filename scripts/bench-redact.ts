@@ -21,7 +21,7 @@ import { policyRanges, type RetentionPolicy } from '../main/redaction/retention-
 import { shardFileName } from '../main/redaction/shard-schema.ts';
 import { MIGRATIONS } from '../main/store/migrations/index.ts';
 import { openStore } from '../main/store/open-store.ts';
-import { createTempPostgres, postgresAdminUrl } from '../main/store/testing/temp-postgres.ts';
+import { createTempPostgres, postgresAdminUrl } from '../main/store/temp-postgres.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);

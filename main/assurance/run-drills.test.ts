@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AssuranceRun } from '../../shared/domain/assurance.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/store.ts';
-import { postgresAdminUrl, postgresSkipped } from '../store/testing/temp-postgres.ts';
+import { postgresAdminUrl, postgresSkipped } from '../store/temp-postgres.ts';
 import { createTempSqlite, type TempSqlite } from '../store/testing/temp-sqlite.ts';
 import { AssuranceRepository } from './assurance-repository.ts';
 import { judgeCorruption, FLIPPED_FILE } from './chaos/corrupted-pack.ts';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EvidencePage } from '../../shared/api/evidence.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/policy-workbench.ts';
 import { DEMO_EVIDENCE } from '../store/demo-seed.ts';
 import { createTempSqlite, type TempSqlite } from '../store/testing/temp-sqlite.ts';
 

@@ -3,7 +3,7 @@ import { CONAUTH_SEQUENCES } from '../../fixtures/conauth/sequences.ts';
 import { createStoreLocation, skipStoreKind, STORE_KINDS, type TestStoreLocation } from '../store/testing/store-targets.ts';
 import { appealLinkFor } from './pep.ts';
 import { asExpectation, runConauthSequence, type StepOutcome } from './testing/run-conauth.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from './testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from './policy-workbench.ts';
 
 const NOW = new Date('2026-11-28T12:00:00.000Z');
 

@@ -3,7 +3,7 @@ import { WorkbenchError } from '../../shared/api/errors.ts';
 import { createStoreLocation, skipStoreKind, type TestStoreLocation } from '../store/testing/store-targets.ts';
 import { createTempSqlite } from '../store/testing/temp-sqlite.ts';
 import { parseEpochPayload } from './pg-epoch-feed.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from './testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from './policy-workbench.ts';
 
 const NOW = () => new Date('2026-11-28T12:00:00.000Z');
 

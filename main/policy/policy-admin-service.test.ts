@@ -4,7 +4,7 @@ import type { WorkbenchError } from '../../shared/api/errors.ts';
 import type { PolicyOverview } from '../../shared/api/policy.ts';
 import { createTempSqlite, type TempSqlite } from '../store/testing/temp-sqlite.ts';
 import { ACTIONS } from './actions.ts';
-import { conauthApi, openPolicyWorkbench, type PolicyWorkbench } from './testing/policy-workbench.ts';
+import { conauthApi, openPolicyWorkbench, type PolicyWorkbench } from './policy-workbench.ts';
 
 const NOW = () => new Date('2026-11-28T12:00:00.000Z');
 const err = async (p: Promise<unknown>) => (await p.catch((e: unknown) => e)) as WorkbenchError;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipStoreKind } from '../store/testing/store-targets.ts';
-import { postgresAdminUrl } from '../store/testing/temp-postgres.ts';
+import { postgresAdminUrl } from '../store/temp-postgres.ts';
 import { fingerprintParams, fingerprintSelectSql, idSetFingerprint, sameFingerprint } from './id-set-fingerprint.ts';
 
 // Ids around the 32-bit fold hashint8extended applies, and up to the largest safe integer.

@@ -3,7 +3,7 @@ import { WorkbenchError } from '../../shared/api/errors.ts';
 import type { ResidencyException, ResidencyReport } from '../../shared/api/residency.ts';
 import { RESIDENCY_CASES, START, type ResidencyCase, type ResidencyExpectation } from '../../fixtures/residency/cases.ts';
 import { appealLinkFor } from '../policy/pep.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/policy-workbench.ts';
 import { createStoreLocation, skipStoreKind, STORE_KINDS, type TestStoreLocation } from '../store/testing/store-targets.ts';
 import { listResidencyEvents } from './residency-recorder.ts';
 

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkbenchError } from '../../shared/api/errors.ts';
 import type { Actor } from '../../shared/domain/actors.ts';
 import type { EvidenceItem } from '../../shared/domain/evidence.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/policy-workbench.ts';
 import { createTempSqlite, type TempSqlite } from '../store/testing/temp-sqlite.ts';
 import { getPin, pinResource } from './pins.ts';
 import { inReadScope } from './residency-guard.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkbenchError } from '../../shared/api/errors.ts';
 import type { ReportExport, ResidencyException, ResidencyReport } from '../../shared/api/residency.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../policy/policy-workbench.ts';
 import { createTempSqlite, type TempSqlite } from '../store/testing/temp-sqlite.ts';
 import { csvField, residencyReportCsv } from './report-export.ts';
 

@@ -2,7 +2,7 @@ import { DRILL_NAMES, DrillName, type AssuranceRun } from '../../../shared/domai
 import { runDrills } from '../../../main/assurance/run-drills.ts';
 import { resolveConfig } from '../../../main/config.ts';
 import { openStore } from '../../../main/store/open-store.ts';
-import { postgresAdminUrl } from '../../../main/store/testing/temp-postgres.ts';
+import { postgresAdminUrl } from '../../../main/store/temp-postgres.ts';
 import { EXIT, UsageError, parseFlags, type Subcommand } from '../cli-kit.ts';
 
 /** One line per run: outcome, drill, duration, summary. */

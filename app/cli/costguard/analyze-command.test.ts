@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoShopSqlite, loadDemoShopPostgres } from '../../../fixtures/costguard/demo-shop-db.ts';
-import { createTempPostgres, type TempPostgres } from '../../../main/store/testing/temp-postgres.ts';
+import { createTempPostgres, type TempPostgres } from '../../../main/store/temp-postgres.ts';
 import { skipStoreKind } from '../../../main/store/testing/store-targets.ts';
 import { runCli, type CliIo } from '../cli-kit.ts';
 import { analyzeCommand } from './analyze-command.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateWorkbenchKey } from '../../../main/appeals/workbench-key.ts';
-import { createTempPostgres, postgresAdminUrl, postgresSkipped, type TempPostgres } from '../../../main/store/testing/temp-postgres.ts';
+import { createTempPostgres, postgresAdminUrl, postgresSkipped, type TempPostgres } from '../../../main/store/temp-postgres.ts';
 import { AT, KILL_POINTS, POLICY_ARGS, applyAndKill, cli } from '../../../main/assurance/chaos/vector-redactor-process.ts';
 
 /**

@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { AssuranceCheck, AssuranceFigure } from '../../../shared/domain/assurance.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store, StoreKind } from '../../store/store.ts';
-import { PostgresUnreachableError, createTempPostgres, type TempPostgres } from '../../store/testing/temp-postgres.ts';
+import { PostgresUnreachableError, createTempPostgres, type TempPostgres } from '../../store/temp-postgres.ts';
 import { drillAuditEvent } from './drill-audit-events.ts';
 import { check, drillFolder, finishRun, nowOf, throwIfCancelled, type Drill, type DrillContext } from './drill.ts';
 

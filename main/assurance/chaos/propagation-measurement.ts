@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { WorkbenchError } from '../../../shared/api/errors.ts';
 import type { AssuranceCheck, AssuranceFigure } from '../../../shared/domain/assurance.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/testing/policy-workbench.ts';
-import { PostgresUnreachableError, createTempPostgres, type TempPostgres } from '../../store/testing/temp-postgres.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
+import { PostgresUnreachableError, createTempPostgres, type TempPostgres } from '../../store/temp-postgres.ts';
 import { check, drillFolder, finishRun, nowOf, throwIfCancelled, type Drill, type DrillContext } from './drill.ts';
 
 export const PROPAGATION_MEASUREMENT = 'propagation';

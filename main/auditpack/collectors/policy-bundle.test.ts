@@ -6,7 +6,7 @@ import { ACTIONS } from '../../policy/actions.ts';
 import { cedarSchemaText } from '../../policy/cedar-schema.ts';
 import { cedar } from '../../policy/cedar-wasm.ts';
 import { defaultPolicies } from '../../policy/default-policies.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { STORE_KINDS, createStoreLocation, skipStoreKind, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
 import { policyBundleCollector, policySetSha256 } from './policy-bundle.ts';

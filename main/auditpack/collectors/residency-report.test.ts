@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import canonicalize from 'canonicalize';
 import type { ReportExport, ResidencyReport } from '../../../shared/api/residency.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { createTempSqlite, type TempSqlite } from '../../store/testing/temp-sqlite.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
 import { residencyReportCollector } from './residency-report.ts';

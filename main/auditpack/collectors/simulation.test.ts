@@ -5,7 +5,7 @@ import { WorkbenchError } from '../../../shared/api/errors.ts';
 import type { AuditEvent } from '../../../shared/domain/audit.ts';
 import { ACTIONS } from '../../policy/actions.ts';
 import { defaultPolicies } from '../../policy/default-policies.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { STORE_KINDS, createStoreLocation, skipStoreKind, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
 import { policySetSha256 } from './policy-bundle.ts';

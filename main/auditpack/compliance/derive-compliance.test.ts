@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditPackIndexEntry, ControlMapRow } from '../../../shared/domain/audit-pack.ts';
 import { loadOrCreateWorkbenchKey } from '../../appeals/workbench-key.ts';
-import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/testing/policy-workbench.ts';
+import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { createTempSqlite, type TempSqlite } from '../../store/testing/temp-sqlite.ts';
 import { appealDecisionsCollector } from '../collectors/appeal-decisions.ts';
 import { auditExportCollector } from '../collectors/audit-export.ts';

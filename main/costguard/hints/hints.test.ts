@@ -4,7 +4,7 @@ import { createDemoShopSqlite, loadDemoShopPostgres } from '../../../fixtures/co
 import { Analyzer } from '../analyzer.ts';
 import { PostgresEngine } from '../engine/postgres-engine.ts';
 import { SqliteEngine } from '../engine/sqlite-engine.ts';
-import { createTempPostgres, type TempPostgres } from '../../store/testing/temp-postgres.ts';
+import { createTempPostgres, type TempPostgres } from '../../store/temp-postgres.ts';
 import { skipStoreKind } from '../../store/testing/store-targets.ts';
 
 /**

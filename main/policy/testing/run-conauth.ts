@@ -1,6 +1,6 @@
 import { WorkbenchError } from '../../../shared/api/errors.ts';
 import type { ConauthSequence, Expectation } from '../../../fixtures/conauth/sequences.ts';
-import type { PolicyWorkbench } from './policy-workbench.ts';
+import type { PolicyWorkbench } from '../policy-workbench.ts';
 
 export interface StepOutcome {
   sequence: string;

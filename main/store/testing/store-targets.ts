@@ -1,5 +1,5 @@
 import type { StoreKind } from '../store.ts';
-import { createTempPostgres, postgresSkipped } from './temp-postgres.ts';
+import { createTempPostgres, postgresSkipped } from '../temp-postgres.ts';
 import { createTempSqlite } from './temp-sqlite.ts';
 
 /**

@@ -1,21 +1,21 @@
-import { createDispatcher, type Dispatch, type ImplOf } from '../../../shared/api/contract.ts';
-import type { WorkbenchEvent } from '../../../shared/api/events.ts';
-import { audit } from '../../../shared/api/audit.ts';
-import { evidence } from '../../../shared/api/evidence.ts';
-import { policy } from '../../../shared/api/policy.ts';
-import { residency } from '../../../shared/api/residency.ts';
-import { session as sessionNs } from '../../../shared/api/system.ts';
-import { AuditService } from '../../audit/audit-service.ts';
-import { EventBus } from '../../events/event-bus.ts';
-import { EvidenceService } from '../../evidence/evidence-service.ts';
-import { SessionService } from '../../session/session-service.ts';
-import { seedDemoData } from '../../store/demo-seed.ts';
-import { openStore } from '../../store/open-store.ts';
-import type { Store } from '../../store/store.ts';
-import { createPolicyServices, type PolicyServices, type PolicyServicesOptions } from '../create-policy.ts';
-import { withSessionScope } from '../session-scope.ts';
+import { createDispatcher, type Dispatch, type ImplOf } from '../../shared/api/contract.ts';
+import type { WorkbenchEvent } from '../../shared/api/events.ts';
+import { audit } from '../../shared/api/audit.ts';
+import { evidence } from '../../shared/api/evidence.ts';
+import { policy } from '../../shared/api/policy.ts';
+import { residency } from '../../shared/api/residency.ts';
+import { session as sessionNs } from '../../shared/api/system.ts';
+import { AuditService } from '../audit/audit-service.ts';
+import { EventBus } from '../events/event-bus.ts';
+import { EvidenceService } from '../evidence/evidence-service.ts';
+import { SessionService } from '../session/session-service.ts';
+import { seedDemoData } from '../store/demo-seed.ts';
+import { openStore } from '../store/open-store.ts';
+import type { Store } from '../store/store.ts';
+import { createPolicyServices, type PolicyServices, type PolicyServicesOptions } from './create-policy.ts';
+import { withSessionScope } from './session-scope.ts';
 
-/** The slice of the contract this capability serves and guards, for tests and benchmarks. */
+/** The slice of the contract this capability serves and guards, for tests, benchmarks and the propagation drill. */
 export const conauthApi = { session: sessionNs, evidence, audit, policy, residency } as const;
 
 export interface PolicyWorkbench {

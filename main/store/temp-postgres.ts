@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 /**
- * Throw-away PostgreSQL databases for tests: each run gets its own database
- * `wb_test_<pid>_<random>`, dropped afterwards (WITH (FORCE), so connections a failed test
- * left open do not keep it alive). Other capabilities' tests use this too.
+ * Throw-away PostgreSQL databases: each test run, benchmark or chaos drill (audit-pack
+ * chaos) gets its own database `wb_test_<pid>_<random>`, dropped afterwards (WITH (FORCE),
+ * so connections a failed run left open do not keep it alive).
  */
 
 /** Where the test server is: WORKBENCH_TEST_POSTGRES_URL, else the local trust-auth server. */
