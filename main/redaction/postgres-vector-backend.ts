@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_BATCH_SIZES } from '../../shared/domain/purge-batches.ts';
 import type { SqlClient, SqlValue } from '../store/sql-client.ts';
 import type { Store } from '../store/store.ts';
 import { checkDimension } from './embedding.ts';
@@ -30,7 +31,7 @@ export class PostgresVectorBackend implements VectorBackend {
    * Every batch of a shard reads its ranges' index entries to find its id interval, so
    * fewer, larger batches than SQLite's; a batch of 100,000 rows commits in about 0.1 s.
    */
-  readonly preferredBatchSize = 100_000;
+  readonly preferredBatchSize = DEFAULT_BATCH_SIZES.postgres;
   readonly shards: number;
   readonly dimension: number;
   readonly display: string;

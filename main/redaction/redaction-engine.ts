@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { DEFAULT_BATCH_SIZES } from '../../shared/domain/purge-batches.ts';
 import type { Store } from '../store/store.ts';
 import { AdaptiveConcurrency, type ConcurrencyChange } from './adaptive-concurrency.ts';
 import { numberBatches, type ShardDifference } from './batch-planner.ts';
@@ -16,7 +17,7 @@ import { ShardThrottle } from './shard-throttle.ts';
 import type { BatchSpec, Receipt, VectorBackend } from './vector-backend.ts';
 import type { VectorStore } from './vector-store.ts';
 
-export const DEFAULT_BATCH_SIZE = 25_000;
+export const DEFAULT_BATCH_SIZE = DEFAULT_BATCH_SIZES.sqlite;
 
 export interface EngineDeps {
   store: Store;

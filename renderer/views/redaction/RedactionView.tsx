@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { DiffView, JobView } from '../../../shared/api/redaction.ts';
+import { DEFAULT_BATCH_SIZES } from '../../../shared/domain/purge-batches.ts';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { ShardChart } from './ShardChart.tsx';
 import { windowRedactionClient, type RedactionClient } from './redaction-client.ts';
@@ -263,7 +264,7 @@ function ApplyPanel({ diff, store }: { diff: DiffView; store: StoreApi<Redaction
         </label>
         <label>
           Batch size
-          <input value={batchSize} onChange={(e) => setBatchSize(e.target.value)} placeholder="25000" inputMode="numeric" />
+          <input value={batchSize} onChange={(e) => setBatchSize(e.target.value)} placeholder={String(DEFAULT_BATCH_SIZES[diff.store.kind])} inputMode="numeric" />
         </label>
         <div className="form-actions">
           <button className="button primary" type="submit" disabled={busy || diff.totals.vectors === 0}>
