@@ -129,7 +129,7 @@ export class PostgresVectorBackend implements VectorBackend {
    * are one aggregate with no GROUP BY, which needs no sort; other ranges go through #perRange.
    */
   async #acrossRanges<T>(shard: number, ranges: readonly PolicyRange[], select: string, selectParams: SqlValue[] = []): Promise<T[]> {
-    const grid = openGrid(ranges.map((r) => ({ ...r, after: null, through: null })));
+    const grid = gridOf(ranges);
     if (!grid) return (await this.#perRange<T>(shard, ranges, select, selectParams)).filter((row): row is T => row !== undefined);
     const row = await this.#sql.get<T>(
       `SELECT ${select} FROM vectors WHERE shard = ? AND case_id = ANY (?::text[]) AND purpose = ANY (?::text[]) AND created_at < ?`,
@@ -374,14 +374,17 @@ export function batchRowsSql(batch: BatchSpec): { with: string; from: string; us
   };
 }
 
-/** The cases × purposes grid open segments cover under one cutoff, or undefined when they do not form one. */
-function openGrid(segments: readonly Segment[]): { cases: string[]; purposes: string[]; beforeMs: number } | undefined {
-  if (segments.length === 0 || segments.some((s) => s.after !== null || s.through !== null || s.beforeMs !== segments[0]!.beforeMs)) return undefined;
-  const cases = [...new Set(segments.map((s) => s.caseId))];
-  const purposes = [...new Set(segments.map((s) => s.purpose))];
-  const pairs = new Set(segments.map((s) => `${s.caseId}\u0000${s.purpose}`));
-  return pairs.size === cases.length * purposes.length ? { cases, purposes, beforeMs: segments[0]!.beforeMs } : undefined;
+/** The cases × purposes grid the ranges cover under one cutoff, or undefined when they do not form one. */
+function gridOf(ranges: readonly PolicyRange[]): { cases: string[]; purposes: string[]; beforeMs: number } | undefined {
+  if (ranges.length === 0 || ranges.some((r) => r.beforeMs !== ranges[0]!.beforeMs)) return undefined;
+  const cases = [...new Set(ranges.map((r) => r.caseId))];
+  const purposes = [...new Set(ranges.map((r) => r.purpose))];
+  const pairs = new Set(ranges.map((r) => `${r.caseId}\u0000${r.purpose}`));
+  return pairs.size === cases.length * purposes.length ? { cases, purposes, beforeMs: ranges[0]!.beforeMs } : undefined;
 }
+
+/** The grid of a batch whose segments are all open (whole ranges), as planIdIntervalBatches cuts them. */
+const openGrid = (segments: readonly Segment[]) => (segments.every((s) => s.after === null && s.through === null) ? gridOf(segments) : undefined);
 
 const pgArray = (values: readonly string[]) => `{${values.map(pgArrayText).join(',')}}`;
 
