@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_BATCH_SIZES } from '../../shared/domain/purge-batches.ts';
 import type { SqlClient, SqlValue } from '../store/sql-client.ts';
 import type { Store } from '../store/store.ts';
 import { checkDimension } from './embedding.ts';
@@ -8,6 +7,7 @@ import { redactionError } from './redaction-error.ts';
 import type { PolicyRange } from './retention-policy.ts';
 import { compareShard, planIdIntervalBatches } from './batch-planner.ts';
 import { idsDigest } from './batch-digest.ts';
+import { idsBetween } from './sorted-ids.ts';
 import { addFingerprintRow, emptyFingerprint, fingerprintParams, fingerprintSelectSql, idSetFingerprint, sameFingerprint, type IdSetFingerprint } from './id-set-fingerprint.ts';
 import type { BatchOutcome, BatchRunOptions, BatchSpec, InTransactionPublisher, KeyBound, Receipt, RowVisitor, Segment, ShardPlan, VectorBackend, VectorRow } from './vector-backend.ts';
 import { shardOf } from './vector-backend.ts';
@@ -27,11 +27,6 @@ const num = (v: Num): number => Number(v);
 export class PostgresVectorBackend implements VectorBackend {
   readonly kind = 'postgres' as const;
   readonly checksBatchesWithPlanIds = true;
-  /**
-   * Every batch of a shard reads its ranges' index entries to find its id interval, so
-   * fewer, larger batches than SQLite's; a batch of 100,000 rows commits in about 0.1 s.
-   */
-  readonly preferredBatchSize = DEFAULT_BATCH_SIZES.postgres;
   readonly shards: number;
   readonly dimension: number;
   readonly display: string;
@@ -409,18 +404,3 @@ class BatchMismatch extends Error {
 }
 
 type BatchCheck = { kind: 'digest' } | { kind: 'fingerprint'; seed: bigint; expected: IdSetFingerprint };
-
-/** The ids of a sorted array from `first` through `last` (both present when the plan is whole). */
-function idsBetween(sorted: Float64Array, first: number, last: number): Float64Array {
-  const lowerBound = (x: number) => {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return sorted.subarray(lowerBound(first), lowerBound(last + 1));
-}

@@ -17,8 +17,6 @@ import { ShardThrottle } from './shard-throttle.ts';
 import type { BatchSpec, Receipt, VectorBackend } from './vector-backend.ts';
 import type { VectorStore } from './vector-store.ts';
 
-export const DEFAULT_BATCH_SIZE = DEFAULT_BATCH_SIZES.sqlite;
-
 export interface EngineDeps {
   store: Store;
   backend: VectorBackend;
@@ -162,7 +160,7 @@ export class RedactionEngine {
     const graceMs = parseDuration(opts.grace, 'grace');
     // Kept for the purge that follows at once; a job in its grace window reads the kept copy later.
     this.#recentPlan = this.#d.backend.checksBatchesWithPlanIds && graceMs === 0 ? hashed : undefined;
-    const batchSize = opts.batchSize ?? b.preferredBatchSize ?? DEFAULT_BATCH_SIZE;
+    const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZES[b.kind];
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1_000_000) throw redactionError('BAD_INPUT', 'batchSize', `must be 1..1000000, got ${batchSize}`);
     const ranges = policyRanges(plan.policy);
     // Shards are checked and cut into batches in parallel where the backend has workers; a

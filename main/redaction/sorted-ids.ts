@@ -1,15 +1,24 @@
+/** The first index of an ascending Float64Array whose value is ≥ `value` (binary search). */
+function lowerBound(sorted: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Binary search in an ascending Float64Array. */
 export function contains(sorted: Float64Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = sorted[mid]!;
-    if (v === value) return true;
-    if (v < value) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  const i = lowerBound(sorted, value);
+  return i < sorted.length && sorted[i] === value;
+}
+
+/** The ids of an ascending list from `first` through `last` (integers), as a view. */
+export function idsBetween(sorted: Float64Array, first: number, last: number): Float64Array {
+  return sorted.subarray(lowerBound(sorted, first), lowerBound(sorted, last + 1));
 }
 
 /** What two ascending id lists disagree on: ids only in `expected` (missing) and only in `actual` (unexpected). */

@@ -116,8 +116,6 @@ export interface VectorBackend {
    * plannedShardIds) instead of digesting the deleted ids in order (PostgreSQL: ADR-055).
    */
   readonly checksBatchesWithPlanIds?: boolean;
-  /** Rows per batch when the job does not say (else DEFAULT_BATCH_SIZE). */
-  readonly preferredBatchSize?: number;
   /** Verifies, deletes, checkpoints and receipts one batch in one transaction. */
   runBatch(batch: BatchSpec, opts?: BatchRunOptions): Promise<BatchOutcome>;
   /** Batches of this job the shard has committed. */
