@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { PolicyOverview } from '../../../shared/api/policy.ts';
+import { ActionFeedback } from '../../components/ActionFeedback.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
 import { createAdminStore, type AdminState } from './admin-store.ts';
@@ -71,16 +73,7 @@ function PolicyStatus({ overview }: { overview: PolicyOverview }) {
 function ChangeFeedback({ store }: { store: StoreApi<AdminState> }) {
   const notice = useStore(store, (s) => s.notice);
   const actionError = useStore(store, (s) => s.actionError);
-  return (
-    <>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {actionError && <ErrorPanel error={actionError} context="Change refused" />}
-    </>
-  );
+  return <ActionFeedback notice={notice} error={actionError} context="Change refused" />;
 }
 
 function RolesSection({ store, overview }: { store: StoreApi<AdminState>; overview: PolicyOverview }) {
@@ -123,46 +116,34 @@ function RolesSection({ store, overview }: { store: StoreApi<AdminState>; overvi
           </button>
         </form>
       </header>
-      <div className="table-wrap">
-        <table className="data-table" data-testid="roles-table">
-          <thead>
-            <tr>
-              <th scope="col">Actor</th>
-              <th scope="col">Tenant</th>
-              <th scope="col">Region</th>
-              <th scope="col">Roles</th>
-            </tr>
-          </thead>
-          <tbody>
-            {overview.actors.map((a) => (
-              <tr key={a.id}>
-                <td>
-                  <code>{a.id}</code> <span className="muted">{a.displayName}</span>
-                </td>
-                <td>{a.tenant}</td>
-                <td>{a.region}</td>
-                <td>
-                  {a.roles.length === 0 && <span className="muted">no roles</span>}
-                  {a.roles.map((r) => (
-                    <span key={r} className="role-chip">
-                      {r}
-                      <button
-                        type="button"
-                        className="chip-remove"
-                        aria-label={`Remove ${r} from ${a.id}`}
-                        disabled={busy}
-                        onClick={() => void store.getState().removeRole(a.id, r)}
-                      >
-                        ×
-                      </button>
-                    </span>
-                  ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Actor', 'Tenant', 'Region', 'Roles']} testId="roles-table">
+        {overview.actors.map((a) => (
+          <tr key={a.id}>
+            <td>
+              <code>{a.id}</code> <span className="muted">{a.displayName}</span>
+            </td>
+            <td>{a.tenant}</td>
+            <td>{a.region}</td>
+            <td>
+              {a.roles.length === 0 && <span className="muted">no roles</span>}
+              {a.roles.map((r) => (
+                <span key={r} className="role-chip">
+                  {r}
+                  <button
+                    type="button"
+                    className="chip-remove"
+                    aria-label={`Remove ${r} from ${a.id}`}
+                    disabled={busy}
+                    onClick={() => void store.getState().removeRole(a.id, r)}
+                  >
+                    ×
+                  </button>
+                </span>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }
@@ -196,43 +177,30 @@ function ConsentsSection({ store, overview }: { store: StoreApi<AdminState>; ove
       {overview.consents.length === 0 ? (
         <p className="empty">No consents are recorded.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="consents-table">
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">Purpose</th>
-                <th scope="col">Status</th>
-                <th scope="col">Updated</th>
-                <th scope="col">Change</th>
-              </tr>
-            </thead>
-            <tbody>
-              {overview.consents.map((c) => (
-                <tr key={`${c.subjectId}/${c.purpose}`}>
-                  <td>
-                    <code>{c.subjectId}</code>
-                  </td>
-                  <td>{c.purpose}</td>
-                  <td>
-                    <span className={`badge consent-${c.status}`}>{c.status}</span>
-                  </td>
-                  <td className="nowrap">{c.updatedAt}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button"
-                      disabled={busy}
-                      onClick={() => void store.getState().setConsent(c.subjectId, c.purpose, c.status === 'granted' ? 'revoked' : 'granted')}
-                    >
-                      {c.status === 'granted' ? 'Revoke' : 'Grant'}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Subject', 'Purpose', 'Status', 'Updated', 'Change']} testId="consents-table">
+          {overview.consents.map((c) => (
+            <tr key={`${c.subjectId}/${c.purpose}`}>
+              <td>
+                <code>{c.subjectId}</code>
+              </td>
+              <td>{c.purpose}</td>
+              <td>
+                <span className={`badge consent-${c.status}`}>{c.status}</span>
+              </td>
+              <td className="nowrap">{c.updatedAt}</td>
+              <td>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy}
+                  onClick={() => void store.getState().setConsent(c.subjectId, c.purpose, c.status === 'granted' ? 'revoked' : 'granted')}
+                >
+                  {c.status === 'granted' ? 'Revoke' : 'Grant'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );
@@ -329,35 +297,21 @@ function ActionTable({ overview }: { overview: PolicyOverview }) {
   return (
     <details className="panel action-table">
       <summary>Action table ({overview.actions.length} actions)</summary>
-      <div className="table-wrap">
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">Action</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Groups</th>
-              <th scope="col">Roles (any tenant)</th>
-              <th scope="col">Roles (own tenant)</th>
-              <th scope="col">Used by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {overview.actions.map((a) => (
-              <tr key={a.name}>
-                <td>
-                  <code>{a.name}</code>
-                  <div className="muted">{a.summary}</div>
-                </td>
-                <td>{a.resourceKind}</td>
-                <td>{a.groups.join(', ')}</td>
-                <td>{a.roles.join(', ')}</td>
-                <td>{a.ownTenantRoles.join(', ')}</td>
-                <td>{a.capability}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={['Action', 'Resource', 'Groups', 'Roles (any tenant)', 'Roles (own tenant)', 'Used by']}>
+        {overview.actions.map((a) => (
+          <tr key={a.name}>
+            <td>
+              <code>{a.name}</code>
+              <div className="muted">{a.summary}</div>
+            </td>
+            <td>{a.resourceKind}</td>
+            <td>{a.groups.join(', ')}</td>
+            <td>{a.roles.join(', ')}</td>
+            <td>{a.ownTenantRoles.join(', ')}</td>
+            <td>{a.capability}</td>
+          </tr>
+        ))}
+      </DataTable>
     </details>
   );
 }

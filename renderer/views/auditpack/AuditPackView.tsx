@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import { DOWNLOADS, type AuditPackBuild, type BuildDetail } from '../../../shared/api/auditpack.ts';
+import { DataTable } from '../../components/DataTable.tsx';
+import { ActionFeedback } from '../../components/ActionFeedback.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { windowAuditPackClient, type AuditPackClient } from './auditpack-client.ts';
 import { DOWNLOAD_LABELS, SECTION_TITLES, formatBytes, groupBySection, progressText } from './auditpack-format.ts';
@@ -40,12 +42,7 @@ export function AuditPackView({ client, store: given }: { client?: AuditPackClie
           <code>prov-verify verify</code> checks it offline.
         </p>
       </header>
-      {notice && (
-        <p className="notice" role="status" data-testid="auditpack-notice">
-          {notice}
-        </p>
-      )}
-      {actionError && <ErrorPanel error={actionError} context="Audit pack" />}
+      <ActionFeedback notice={notice} error={actionError} context="Audit pack" noticeTestId="auditpack-notice" />
       <BuildPanel store={store} />
       <BuildsPanel store={store} />
       <DetailPanel store={store} />
@@ -146,48 +143,31 @@ function BuildsPanel({ store }: { store: StoreApi<AuditPackState> }) {
       {status === 'error' && error && <ErrorPanel error={error} context="Past builds" onRetry={() => void store.getState().load()} />}
       {list && list.builds.length === 0 && <p className="empty">No audit pack has been built yet.</p>}
       {list && list.builds.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="auditpack-builds">
-            <thead>
-              <tr>
-                <th scope="col">Built (UTC)</th>
-                <th scope="col">By</th>
-                <th scope="col">Organisation</th>
-                <th scope="col">As of</th>
-                <th scope="col">Files</th>
-                <th scope="col">Size</th>
-                <th scope="col">Controls</th>
-                <th scope="col">SHA-256</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {list.builds.map((b) => (
-                <tr key={b.id} aria-current={b.id === selectedId ? 'true' : undefined} className={b.id === selectedId ? 'selected' : undefined}>
-                  <td className="nowrap">{b.createdAt}</td>
-                  <td>{b.createdBy}</td>
-                  <td>{b.org}</td>
-                  <td className="nowrap">{b.at}</td>
-                  <td className="num">{b.index.files}</td>
-                  <td className="num">{formatBytes(b.bytes)}</td>
-                  <td>
-                    <ControlCounts build={b} />
-                  </td>
-                  <td>
-                    <code className="hex" title={b.sha256}>
-                      {b.sha256.slice(0, 16)}…
-                    </code>
-                  </td>
-                  <td>
-                    <button type="button" className="button" onClick={() => void store.getState().select(b.id)} aria-label={`Show files of ${b.fileName}`}>
-                      Show files
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Built (UTC)', 'By', 'Organisation', 'As of', 'Files', 'Size', 'Controls', 'SHA-256', '']} testId="auditpack-builds">
+          {list.builds.map((b) => (
+            <tr key={b.id} aria-current={b.id === selectedId ? 'true' : undefined} className={b.id === selectedId ? 'selected' : undefined}>
+              <td className="nowrap">{b.createdAt}</td>
+              <td>{b.createdBy}</td>
+              <td>{b.org}</td>
+              <td className="nowrap">{b.at}</td>
+              <td className="num">{b.index.files}</td>
+              <td className="num">{formatBytes(b.bytes)}</td>
+              <td>
+                <ControlCounts build={b} />
+              </td>
+              <td>
+                <code className="hex" title={b.sha256}>
+                  {b.sha256.slice(0, 16)}…
+                </code>
+              </td>
+              <td>
+                <button type="button" className="button" onClick={() => void store.getState().select(b.id)} aria-label={`Show files of ${b.fileName}`}>
+                  Show files
+                </button>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {list && list.problems.length > 0 && (
         <ul className="problems" aria-label="Unreadable build records">

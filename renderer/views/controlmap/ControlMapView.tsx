@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { ControlMapResult } from '../../../shared/api/auditpack.ts';
+import { ActionFeedback } from '../../components/ActionFeedback.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { windowAuditPackClient, type AuditPackClient } from '../auditpack/auditpack-client.ts';
 import { formatBytes } from '../auditpack/auditpack-format.ts';
@@ -52,12 +54,7 @@ export function ControlMapView({ client, store: given }: { client?: AuditPackCli
           supports it and whether that evidence is present, stale or missing.
         </p>
       </header>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {actionError && <ErrorPanel error={actionError} context="Control map" />}
+      <ActionFeedback notice={notice} error={actionError} context="Control map" />
       {status === 'loading' && (
         <p className="muted" role="status">
           Loading the control map…
@@ -139,55 +136,40 @@ function MapPanel({ result, store }: { result: ControlMapResult; store: StoreApi
       {rows.length === 0 ? (
         <p className="empty">No control matches these filters.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="controlmap-table">
-            <caption className="sr-only">Controls, their criteria, evidence and status</caption>
-            <thead>
-              <tr>
-                <th scope="col">Control</th>
-                <th scope="col">Title</th>
-                <th scope="col">SOC 2</th>
-                <th scope="col">ISO 27001</th>
-                <th scope="col">Evidence</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.controlId} data-control={r.controlId}>
-                  <th scope="row">
-                    <code>{r.controlId}</code>
-                    <div className="muted kind">{r.kind === 'user-action' ? 'user action' : 'system control'}</div>
-                  </th>
-                  <td className="wrap">{r.title}</td>
-                  <td>
-                    <Ids ids={r.soc2} />
-                  </td>
-                  <td>
-                    <Ids ids={r.iso27001} />
-                  </td>
-                  <td>
-                    <ul className="evidence-list">
-                      {r.evidence.map((p) => (
-                        <li key={p}>
-                          <button type="button" className="link-button" onClick={() => void store.getState().openEvidence(p)} aria-label={`Open evidence ${p} for ${r.controlId}`}>
-                            <code>{p}</code>
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td className="wrap">
-                    <span className={`badge control-${r.status}`} data-testid="control-status">
-                      {r.status}
-                    </span>
-                    {r.statusReason && <div className="muted reason">{r.statusReason}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Control', 'Title', 'SOC 2', 'ISO 27001', 'Evidence', 'Status']} testId="controlmap-table" caption="Controls, their criteria, evidence and status">
+          {rows.map((r) => (
+            <tr key={r.controlId} data-control={r.controlId}>
+              <th scope="row">
+                <code>{r.controlId}</code>
+                <div className="muted kind">{r.kind === 'user-action' ? 'user action' : 'system control'}</div>
+              </th>
+              <td className="wrap">{r.title}</td>
+              <td>
+                <Ids ids={r.soc2} />
+              </td>
+              <td>
+                <Ids ids={r.iso27001} />
+              </td>
+              <td>
+                <ul className="evidence-list">
+                  {r.evidence.map((p) => (
+                    <li key={p}>
+                      <button type="button" className="link-button" onClick={() => void store.getState().openEvidence(p)} aria-label={`Open evidence ${p} for ${r.controlId}`}>
+                        <code>{p}</code>
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td className="wrap">
+                <span className={`badge control-${r.status}`} data-testid="control-status">
+                  {r.status}
+                </span>
+                {r.statusReason && <div className="muted reason">{r.statusReason}</div>}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -1,4 +1,5 @@
 import { useStores, useAudit } from '../../state/stores.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { formatUtc } from '../../components/format.ts';
 import type { AuditChainReport, AuditEvent } from '../../../shared/domain/audit.ts';
@@ -47,37 +48,24 @@ export function AuditSection() {
       {status === 'error' && error && <ErrorPanel error={error} context="Audit trail" onRetry={() => void audit.getState().load()} />}
       {status === 'ready' && (
         <>
-          <div className="table-wrap">
-            <table className="data-table" data-testid="audit-table">
-              <caption className="sr-only">Audit events, newest first ({events.length} shown)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">Time</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Resource</th>
-                  <th scope="col">Decision</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Appeal</th>
-                </tr>
-              </thead>
-              <tbody>
-                {newestFirst.map((e) => (
-                  <tr key={e.seq}>
-                    <td className="num"><span title={`hash ${e.hash}`}>{e.seq}</span></td>
-                    <td className="nowrap">{formatUtc(e.at)}</td>
-                    <td>{e.actorId}</td>
-                    <td><code>{e.action}</code></td>
-                    <td className="wrap">{e.resourceType}/{e.resourceId}</td>
-                    <td><span className={`badge decision-${e.decision}`}>{e.decision}</span></td>
-                    <td className="wrap">{reasonOf(e)}</td>
-                    <td>{e.appealTicketId ? <AuditAppealLink ticketId={e.appealTicketId} /> : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={['#', 'Time', 'Actor', 'Action', 'Resource', 'Decision', 'Reason', 'Appeal']}
+            testId="audit-table"
+            caption={`Audit events, newest first (${events.length} shown)`}
+          >
+            {newestFirst.map((e) => (
+              <tr key={e.seq}>
+                <td className="num"><span title={`hash ${e.hash}`}>{e.seq}</span></td>
+                <td className="nowrap">{formatUtc(e.at)}</td>
+                <td>{e.actorId}</td>
+                <td><code>{e.action}</code></td>
+                <td className="wrap">{e.resourceType}/{e.resourceId}</td>
+                <td><span className={`badge decision-${e.decision}`}>{e.decision}</span></td>
+                <td className="wrap">{reasonOf(e)}</td>
+                <td>{e.appealTicketId ? <AuditAppealLink ticketId={e.appealTicketId} /> : ''}</td>
+              </tr>
+            ))}
+          </DataTable>
           <footer className="panel-foot">
             <span className="muted">
               {events.length ? `Events #${first}–#${events.at(-1)!.seq}` : 'No events yet'}

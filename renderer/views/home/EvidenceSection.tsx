@@ -1,4 +1,5 @@
 import { useStores, useEvidence, useShell } from '../../state/stores.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { distinctSorted, formatUtc, shortHash } from '../../components/format.ts';
 
@@ -49,39 +50,25 @@ export function EvidenceSection() {
       {status === 'ready' && items.length === 0 && <p className="empty">No evidence matches these filters.</p>}
       {status === 'ready' && items.length > 0 && (
         <>
-          <div className="table-wrap">
-            <table className="data-table" data-testid="evidence-table">
-              <caption className="sr-only">Evidence items ({items.length} shown)</caption>
-              <thead>
-                <tr>
-                  <th scope="col">ID</th>
-                  <th scope="col">Title</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Tenant</th>
-                  <th scope="col">Region</th>
-                  <th scope="col">Sensitivity</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">SHA-256</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((item) => (
-                  <tr key={item.id}>
-                    <td><code>{item.id}</code></td>
-                    <td className="wrap">{item.title}</td>
-                    <td>{item.kind}</td>
-                    <td>{item.labels.tenant}</td>
-                    <td>{item.labels.region}</td>
-                    <td><span className={`badge sens-${item.labels.sensitivity}`}>{item.labels.sensitivity}</span></td>
-                    <td>{item.labels.purpose}</td>
-                    <td className="nowrap">{formatUtc(item.createdAt)}</td>
-                    <td><code title={item.sha256 ?? 'no content'}>{shortHash(item.sha256)}</code></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={['ID', 'Title', 'Kind', 'Tenant', 'Region', 'Sensitivity', 'Purpose', 'Created', 'SHA-256']}
+            testId="evidence-table"
+            caption={`Evidence items (${items.length} shown)`}
+          >
+            {items.map((item) => (
+              <tr key={item.id}>
+                <td><code>{item.id}</code></td>
+                <td className="wrap">{item.title}</td>
+                <td>{item.kind}</td>
+                <td>{item.labels.tenant}</td>
+                <td>{item.labels.region}</td>
+                <td><span className={`badge sens-${item.labels.sensitivity}`}>{item.labels.sensitivity}</span></td>
+                <td>{item.labels.purpose}</td>
+                <td className="nowrap">{formatUtc(item.createdAt)}</td>
+                <td><code title={item.sha256 ?? 'no content'}>{shortHash(item.sha256)}</code></td>
+              </tr>
+            ))}
+          </DataTable>
           <footer className="panel-foot">
             <span className="muted">{items.length} item{items.length === 1 ? '' : 's'}</span>
             {nextAfterId && (

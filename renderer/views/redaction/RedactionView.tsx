@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { DiffView, JobView } from '../../../shared/api/redaction.ts';
 import { DEFAULT_BATCH_SIZES } from '../../../shared/domain/purge-batches.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { ShardChart } from './ShardChart.tsx';
 import { windowRedactionClient, type RedactionClient } from './redaction-client.ts';
@@ -149,30 +150,19 @@ function DiffPanel({ diff, store }: { diff: DiffView; store: StoreApi<RedactionS
       </p>
       <ShardChart diff={diff} />
       <div className="diff-grid">
-        <div className="table-wrap">
-          <table className="data-table" aria-label="Vectors per shard">
-            <thead>
-              <tr>
-                <th>Shard</th>
-                <th className="num">Vectors</th>
-                <th>Ranges</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.shards.map((s) => (
-                <tr key={s.shard} className={s.shard === selected ? 'selected' : undefined}>
-                  <td>
-                    <button type="button" className="link" onClick={() => store.getState().selectShard(s.shard)} aria-pressed={s.shard === selected}>
-                      shard {s.shard}
-                    </button>
-                  </td>
-                  <td className="num">{formatCount(s.count)}</td>
-                  <td className="muted">{s.ranges.length}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Shard', { label: 'Vectors', className: 'num' }, 'Ranges']} label="Vectors per shard">
+          {diff.shards.map((s) => (
+            <tr key={s.shard} className={s.shard === selected ? 'selected' : undefined}>
+              <td>
+                <button type="button" className="link" onClick={() => store.getState().selectShard(s.shard)} aria-pressed={s.shard === selected}>
+                  shard {s.shard}
+                </button>
+              </td>
+              <td className="num">{formatCount(s.count)}</td>
+              <td className="muted">{s.ranges.length}</td>
+            </tr>
+          ))}
+        </DataTable>
         <div className="shard-detail" aria-live="polite">
           {shard ? (
             <>
@@ -208,32 +198,20 @@ function DiffPanel({ diff, store }: { diff: DiffView; store: StoreApi<RedactionS
       {diff.affectedQueries.length === 0 ? (
         <p className="empty">No logged query returned any of these vectors.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" aria-label="Affected queries">
-            <thead>
-              <tr>
-                <th>Query</th>
-                <th>When</th>
-                <th>Who</th>
-                <th>Erased ids it returned</th>
-              </tr>
-            </thead>
-            <tbody>
-              {diff.affectedQueries.map((q) => (
-                <tr key={q.queryId}>
-                  <td>
-                    <code>{q.queryId}</code>
-                  </td>
-                  <td>
-                    <time dateTime={q.at}>{q.at}</time>
-                  </td>
-                  <td>{q.actorId}</td>
-                  <td className="wrap">{q.ids.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Query', 'When', 'Who', 'Erased ids it returned']} label="Affected queries">
+          {diff.affectedQueries.map((q) => (
+            <tr key={q.queryId}>
+              <td>
+                <code>{q.queryId}</code>
+              </td>
+              <td>
+                <time dateTime={q.at}>{q.at}</time>
+              </td>
+              <td>{q.actorId}</td>
+              <td className="wrap">{q.ids.join(', ')}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {diff.affectedQueriesTruncated && <p className="muted">Showing the first {diff.affectedQueries.length}; the plan file lists all {formatCount(diff.totals.affectedQueries)}.</p>}
     </section>
@@ -307,65 +285,51 @@ function JobsPanel({ store }: { store: StoreApi<RedactionState> }) {
       {jobs.length === 0 ? (
         <p className="empty">No redaction jobs yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" aria-label="Redaction jobs">
-            <thead>
-              <tr>
-                <th>Job</th>
-                <th>State</th>
-                <th>Progress</th>
-                <th>Recalled</th>
-                <th>Grace until</th>
-                <th />
+        <DataTable columns={['Job', 'State', 'Progress', 'Recalled', 'Grace until', '']} label="Redaction jobs">
+          {jobs.map((j) => {
+            const liveJob = live[j.id];
+            const inGrace = j.state === 'recalled';
+            return (
+              <tr key={j.id} className={j.id === selected ? 'selected' : undefined}>
+                <td>
+                  <button type="button" className="link" onClick={() => void st.openJob(j.id)}>
+                    <code>{j.id}</code>
+                  </button>
+                </td>
+                <td>
+                  <span className={`badge job-${j.state}`}>{j.state}</span>
+                  {j.error && <div className="job-error">{j.error}</div>}
+                </td>
+                <td className="wrap">
+                  <JobProgress job={j} live={liveJob} />
+                </td>
+                <td>
+                  <time dateTime={j.createdAt}>{j.createdAt}</time> <span className="muted">by {j.createdBy}</span>
+                </td>
+                <td>
+                  <time dateTime={j.graceUntil}>{j.graceUntil}</time>
+                </td>
+                <td className="actions">
+                  {j.running && (
+                    <button type="button" className="button" disabled={busy} onClick={() => void st.cancel(j.id)}>
+                      Cancel
+                    </button>
+                  )}
+                  {!j.running && ['paused', 'failed', 'purging', 'recalled'].includes(j.state) && (
+                    <button type="button" className="button" disabled={busy} onClick={() => void st.resume(j.id)}>
+                      {j.state === 'recalled' ? 'Purge now' : 'Resume'}
+                    </button>
+                  )}
+                  {inGrace && (
+                    <button type="button" className="button" disabled={busy} onClick={() => void st.restore(j.id)}>
+                      Restore
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {jobs.map((j) => {
-                const liveJob = live[j.id];
-                const inGrace = j.state === 'recalled';
-                return (
-                  <tr key={j.id} className={j.id === selected ? 'selected' : undefined}>
-                    <td>
-                      <button type="button" className="link" onClick={() => void st.openJob(j.id)}>
-                        <code>{j.id}</code>
-                      </button>
-                    </td>
-                    <td>
-                      <span className={`badge job-${j.state}`}>{j.state}</span>
-                      {j.error && <div className="job-error">{j.error}</div>}
-                    </td>
-                    <td className="wrap">
-                      <JobProgress job={j} live={liveJob} />
-                    </td>
-                    <td>
-                      <time dateTime={j.createdAt}>{j.createdAt}</time> <span className="muted">by {j.createdBy}</span>
-                    </td>
-                    <td>
-                      <time dateTime={j.graceUntil}>{j.graceUntil}</time>
-                    </td>
-                    <td className="actions">
-                      {j.running && (
-                        <button type="button" className="button" disabled={busy} onClick={() => void st.cancel(j.id)}>
-                          Cancel
-                        </button>
-                      )}
-                      {!j.running && ['paused', 'failed', 'purging', 'recalled'].includes(j.state) && (
-                        <button type="button" className="button" disabled={busy} onClick={() => void st.resume(j.id)}>
-                          {j.state === 'recalled' ? 'Purge now' : 'Resume'}
-                        </button>
-                      )}
-                      {inGrace && (
-                        <button type="button" className="button" disabled={busy} onClick={() => void st.restore(j.id)}>
-                          Restore
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
     </section>
   );
@@ -389,40 +353,29 @@ function JobDetail({ store }: { store: StoreApi<RedactionState> }) {
       ) : receipts.rows.length === 0 ? (
         <p className="empty">No batch has been erased yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" aria-label="Batch receipts">
-            <thead>
-              <tr>
-                <th className="num">Batch</th>
-                <th className="num">Shard</th>
-                <th>Id range</th>
-                <th className="num">Vectors</th>
-                <th>SHA-256 of ids</th>
-                <th>Audit event</th>
-              </tr>
-            </thead>
-            <tbody>
-              {receipts.rows.map((r) => (
-                <tr key={r.batch}>
-                  <td className="num">{r.batch}</td>
-                  <td className="num">{r.shard}</td>
-                  <td>
-                    {r.firstId}…{r.lastId}
-                  </td>
-                  <td className="num">{formatCount(r.count)}</td>
-                  <td>
-                    <code className="hex" title={r.digest}>
-                      {r.digest.slice(0, 16)}…
-                    </code>
-                  </td>
-                  <td>
-                    <code>{r.auditEventId}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[{ label: 'Batch', className: 'num' }, { label: 'Shard', className: 'num' }, 'Id range', { label: 'Vectors', className: 'num' }, 'SHA-256 of ids', 'Audit event']}
+          label="Batch receipts"
+        >
+          {receipts.rows.map((r) => (
+            <tr key={r.batch}>
+              <td className="num">{r.batch}</td>
+              <td className="num">{r.shard}</td>
+              <td>
+                {r.firstId}…{r.lastId}
+              </td>
+              <td className="num">{formatCount(r.count)}</td>
+              <td>
+                <code className="hex" title={r.digest}>
+                  {r.digest.slice(0, 16)}…
+                </code>
+              </td>
+              <td>
+                <code>{r.auditEventId}</code>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {receipts && receipts.jobId === jobId && receipts.total > receipts.rows.length && (
         <p className="muted">

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { ResidencyReport } from '../../../shared/api/residency.ts';
+import { ActionFeedback } from '../../components/ActionFeedback.tsx';
+import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
 import { downloadExport } from './download.ts';
@@ -44,16 +46,7 @@ export function ResidencyView({ client, store: given }: { client?: ResidencyClie
 function Feedback({ store }: { store: StoreApi<ResidencyState> }) {
   const notice = useStore(store, (s) => s.notice);
   const actionError = useStore(store, (s) => s.actionError);
-  return (
-    <>
-      {notice && (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {actionError && <ErrorPanel error={actionError} context="Residency" />}
-    </>
-  );
+  return <ActionFeedback notice={notice} error={actionError} context="Residency" />;
 }
 
 function Reconciliation({ report, store }: { report: ResidencyReport; store: StoreApi<ResidencyState> }) {
@@ -198,54 +191,37 @@ function Exceptions({ report, store }: { report: ResidencyReport; store: StoreAp
       {report.exceptions.length === 0 ? (
         <p className="empty">No residency exception has been recorded.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="exceptions-table">
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">Tenant</th>
-                <th scope="col">Route</th>
-                <th scope="col">Actions</th>
-                <th scope="col">Window (UTC)</th>
-                <th scope="col">Status</th>
-                <th scope="col">Uses</th>
-                <th scope="col">Why</th>
-                <th scope="col" />
-              </tr>
-            </thead>
-            <tbody>
-              {report.exceptions.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <code>{e.id}</code>
-                  </td>
-                  <td>{e.tenant}</td>
-                  <td className="nowrap">
-                    {e.fromRegion} → {e.toRegion}
-                  </td>
-                  <td>{e.actions.join(', ')}</td>
-                  <td className="nowrap">
-                    {e.validFrom} – {e.validUntil}
-                  </td>
-                  <td>
-                    <span className={`badge status-${e.status}`}>{e.status}</span>
-                  </td>
-                  <td className="num">{e.uses}</td>
-                  <td className="wrap">
-                    {e.justification} <span className="muted">({e.grantedBy})</span>
-                  </td>
-                  <td>
-                    {e.status !== 'revoked' && e.status !== 'expired' && (
-                      <button type="button" className="button" disabled={busy} onClick={() => void store.getState().revokeException(e.id)}>
-                        Revoke
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Id', 'Tenant', 'Route', 'Actions', 'Window (UTC)', 'Status', 'Uses', 'Why', '']} testId="exceptions-table">
+          {report.exceptions.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <code>{e.id}</code>
+              </td>
+              <td>{e.tenant}</td>
+              <td className="nowrap">
+                {e.fromRegion} → {e.toRegion}
+              </td>
+              <td>{e.actions.join(', ')}</td>
+              <td className="nowrap">
+                {e.validFrom} – {e.validUntil}
+              </td>
+              <td>
+                <span className={`badge status-${e.status}`}>{e.status}</span>
+              </td>
+              <td className="num">{e.uses}</td>
+              <td className="wrap">
+                {e.justification} <span className="muted">({e.grantedBy})</span>
+              </td>
+              <td>
+                {e.status !== 'revoked' && e.status !== 'expired' && (
+                  <button type="button" className="button" disabled={busy} onClick={() => void store.getState().revokeException(e.id)}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <form className="grant-form form-grid" aria-label="Grant a residency exception" onSubmit={(e) => void submit(e)}>
         <label>
@@ -298,49 +274,36 @@ function Violations({ report }: { report: ResidencyReport }) {
       </header>
       <ViolationsChart report={report} />
       {v.recent.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="violations-table">
-            <caption className="sr-only">Latest attempted violations, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Resource</th>
-                <th scope="col">Tenant</th>
-                <th scope="col">From → to</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Decision</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.recent.map((x) => (
-                <tr key={x.decisionId}>
-                  <td className="nowrap">{x.at}</td>
-                  <td>{x.actorId}</td>
-                  <td>
-                    <code>{x.action}</code>
-                  </td>
-                  <td>
-                    <code>
-                      {x.resourceType}/{x.resourceId}
-                    </code>
-                  </td>
-                  <td>{x.tenant}</td>
-                  <td className="nowrap">
-                    {x.fromRegion} → {x.toRegion}
-                  </td>
-                  <td>
-                    <span className={`badge decision-${x.outcome === 'denied' ? 'deny' : 'allow'}`}>{x.outcome}</span>
-                  </td>
-                  <td>
-                    <code>{x.decisionId}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={['When (UTC)', 'Actor', 'Action', 'Resource', 'Tenant', 'From → to', 'Outcome', 'Decision']}
+          testId="violations-table"
+          caption="Latest attempted violations, newest first"
+        >
+          {v.recent.map((x) => (
+            <tr key={x.decisionId}>
+              <td className="nowrap">{x.at}</td>
+              <td>{x.actorId}</td>
+              <td>
+                <code>{x.action}</code>
+              </td>
+              <td>
+                <code>
+                  {x.resourceType}/{x.resourceId}
+                </code>
+              </td>
+              <td>{x.tenant}</td>
+              <td className="nowrap">
+                {x.fromRegion} → {x.toRegion}
+              </td>
+              <td>
+                <span className={`badge decision-${x.outcome === 'denied' ? 'deny' : 'allow'}`}>{x.outcome}</span>
+              </td>
+              <td>
+                <code>{x.decisionId}</code>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

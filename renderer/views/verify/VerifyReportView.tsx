@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { VerifyRequest } from '../../../shared/api/verify.ts';
 import type { VerifyReport } from '../../../shared/domain/provenance.ts';
+import { DataTable } from '../../components/DataTable.tsx';
 import { formatUtc, shortHash } from '../../components/format.ts';
 
 function Hex({ value }: { value: string | null }) {
@@ -70,30 +71,17 @@ export function VerifyReportView({ report, request }: { report: VerifyReport; re
         {report.plugins.length === 0 ? (
           <p className="muted">No attestation plugin ran.</p>
         ) : (
-          <div className="table-wrap">
-            <table className="data-table" data-testid="plugin-table">
-              <thead>
-                <tr>
-                  <th scope="col">Plugin</th>
-                  <th scope="col">Result</th>
-                  <th scope="col">Errors</th>
-                  <th scope="col">Warnings</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.plugins.map((p) => (
-                  <tr key={p.name}>
-                    <td><code>{p.name}</code></td>
-                    <td><span className={`badge ${p.ok ? 'decision-allow' : 'decision-deny'}`}>{p.ok ? 'ok' : 'failed'}</span></td>
-                    <td className="wrap">{p.errors.join('; ')}</td>
-                    <td className="wrap">{p.warnings.join('; ')}</td>
-                    <td className="wrap"><PluginDetails details={p.details} /></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={['Plugin', 'Result', 'Errors', 'Warnings', 'Details']} testId="plugin-table">
+            {report.plugins.map((p) => (
+              <tr key={p.name}>
+                <td><code>{p.name}</code></td>
+                <td><span className={`badge ${p.ok ? 'decision-allow' : 'decision-deny'}`}>{p.ok ? 'ok' : 'failed'}</span></td>
+                <td className="wrap">{p.errors.join('; ')}</td>
+                <td className="wrap">{p.warnings.join('; ')}</td>
+                <td className="wrap"><PluginDetails details={p.details} /></td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </div>
 
@@ -113,30 +101,17 @@ export function VerifyReportView({ report, request }: { report: VerifyReport; re
             Only problems
           </label>
         </div>
-        <div className="table-wrap">
-          <table className="data-table" data-testid="file-table">
-            <thead>
-              <tr>
-                <th scope="col">Path</th>
-                <th scope="col">Status</th>
-                <th scope="col">Size (expected / actual)</th>
-                <th scope="col">SHA-256 (expected)</th>
-                <th scope="col">SHA-256 (actual)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {files.map((f) => (
-                <tr key={f.path}>
-                  <td className="wrap"><code>{f.path}</code></td>
-                  <td><span className={`badge file-${f.status}`}>{f.status}</span></td>
-                  <td className="num">{f.expectedSize ?? '—'} / {f.actualSize ?? '—'}</td>
-                  <td><code title={f.expectedSha256 ?? ''}>{shortHash(f.expectedSha256)}</code></td>
-                  <td><code title={f.actualSha256 ?? ''}>{shortHash(f.actualSha256)}</code></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={['Path', 'Status', 'Size (expected / actual)', 'SHA-256 (expected)', 'SHA-256 (actual)']} testId="file-table">
+          {files.map((f) => (
+            <tr key={f.path}>
+              <td className="wrap"><code>{f.path}</code></td>
+              <td><span className={`badge file-${f.status}`}>{f.status}</span></td>
+              <td className="num">{f.expectedSize ?? '—'} / {f.actualSize ?? '—'}</td>
+              <td><code title={f.expectedSha256 ?? ''}>{shortHash(f.expectedSha256)}</code></td>
+              <td><code title={f.actualSha256 ?? ''}>{shortHash(f.actualSha256)}</code></td>
+            </tr>
+          ))}
+        </DataTable>
       </div>
     </section>
   );
