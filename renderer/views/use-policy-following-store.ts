@@ -7,6 +7,8 @@ export interface PolicyFollowingState {
   status: string;
   load(): Promise<void>;
   notePolicyChanged(epoch: number): void;
+  /** Every other event, for a store that follows more than policy (build progress, pack events). */
+  noteEvent?(topic: string, payload: unknown): void;
 }
 
 /**
@@ -26,6 +28,7 @@ export function usePolicyFollowingStore<S extends PolicyFollowingState, C extend
     if (store.getState().status === 'idle') void store.getState().load();
     return events.$events.subscribe((e) => {
       if (e.topic === 'policy.changed') store.getState().notePolicyChanged(e.payload.epoch);
+      else store.getState().noteEvent?.(e.topic, e.payload);
     });
   }, [store, events]);
   return store;

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import { DOWNLOADS, type AuditPackBuild, type BuildDetail } from '../../../shared/api/auditpack.ts';
 import { DataTable } from '../../components/DataTable.tsx';
@@ -7,6 +7,7 @@ import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { windowAuditPackClient, type AuditPackClient } from './auditpack-client.ts';
 import { DOWNLOAD_LABELS, SECTION_TITLES, formatBytes, groupBySection, progressText } from './auditpack-format.ts';
 import { createAuditPackStore, type AuditPackState } from './auditpack-store.ts';
+import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
 import { saveDownload } from './download.ts';
 import './auditpack.css';
 
@@ -19,18 +20,9 @@ const newProgressId = () => `auditpack-build-${Date.now()}-${++nextProgress}`;
  * files by section; and downloads of the pack, its index and its control map.
  */
 export function AuditPackView({ client, store: given }: { client?: AuditPackClient; store?: StoreApi<AuditPackState> } = {}) {
-  const [c] = useState(() => client ?? windowAuditPackClient());
-  const [store] = useState(() => given ?? createAuditPackStore(c, newProgressId));
+  const store = usePolicyFollowingStore(given, client, windowAuditPackClient, (c) => createAuditPackStore(c, newProgressId));
   const notice = useStore(store, (s) => s.notice);
   const actionError = useStore(store, (s) => s.actionError);
-
-  useEffect(() => {
-    if (store.getState().status === 'idle') void store.getState().load();
-    return c.$events.subscribe((e) => {
-      if (e.topic === 'policy.changed') store.getState().notePolicyChanged(e.payload.epoch);
-      else store.getState().noteEvent(e.topic, e.payload);
-    });
-  }, [store, c]);
 
   return (
     <article className="view auditpack-view" aria-labelledby="view-title">

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useStore, type StoreApi } from 'zustand';
 import type { ControlMapResult } from '../../../shared/api/auditpack.ts';
 import { ActionFeedback } from '../../components/ActionFeedback.tsx';
@@ -7,6 +7,7 @@ import { ErrorPanel } from '../../components/ErrorPanel.tsx';
 import { windowAuditPackClient, type AuditPackClient } from '../auditpack/auditpack-client.ts';
 import { formatBytes } from '../auditpack/auditpack-format.ts';
 import { saveDownload } from '../auditpack/download.ts';
+import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
 import { createControlMapStore, statusCounts, visibleRows, type ControlMapState, type FrameworkFilter, type StatusFilter } from './controlmap-store.ts';
 import './controlmap.css';
 
@@ -29,21 +30,12 @@ const STATUSES: Array<[StatusFilter, string]> = [
  * from the pack and checked against its index.
  */
 export function ControlMapView({ client, store: given }: { client?: AuditPackClient; store?: StoreApi<ControlMapState> } = {}) {
-  const [c] = useState(() => client ?? windowAuditPackClient());
-  const [store] = useState(() => given ?? createControlMapStore(c));
+  const store = usePolicyFollowingStore(given, client, windowAuditPackClient, createControlMapStore);
   const status = useStore(store, (s) => s.status);
   const result = useStore(store, (s) => s.result);
   const error = useStore(store, (s) => s.error);
   const notice = useStore(store, (s) => s.notice);
   const actionError = useStore(store, (s) => s.actionError);
-
-  useEffect(() => {
-    if (store.getState().status === 'idle') void store.getState().load();
-    return c.$events.subscribe((e) => {
-      if (e.topic === 'policy.changed') store.getState().notePolicyChanged(e.payload.epoch);
-      else store.getState().noteEvent(e.topic, e.payload);
-    });
-  }, [store, c]);
 
   return (
     <article className="view controlmap-view" aria-labelledby="view-title">
