@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkbenchError } from '../../../shared/api/errors.ts';
 import { openStore } from '../../store/open-store.ts';
@@ -118,6 +119,43 @@ describe('sbomCollector on the real project', () => {
 
     const again = await sbomCollector.collect(ctx);
     expect((again.files[0]!.data as Buffer).equals(data)).toBe(true);
+  });
+});
+
+describe('the SBOM against the CycloneDX 1.6 JSON schema', () => {
+  // The strict schema (no properties beyond the spec) from the CycloneDX library, with the
+  // SPDX license ids and JSF schemas it references: the SBOM an auditor receives must load
+  // in any CycloneDX tool, not only pass our own reading of the spec.
+  const strict = new Validation.JsonStrictValidator(Spec.Version.v1dot6);
+  let tmp: TempSqlite;
+  let store: Store;
+
+  beforeEach(async () => {
+    tmp = createTempSqlite('wb-ap-sbom-schema-');
+    store = await openStore({ dataDir: tmp.dataDir, now: () => AT });
+  });
+  afterEach(async () => {
+    await store.close();
+    tmp.remove();
+  });
+
+  it('the workbench SBOM of this project is valid', async () => {
+    const ctx: CollectContext = { store, org: 'acme', from: new Date('2025-11-28T12:00:00.000Z'), to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: PROJECT, workbenchVersion: '0.1.0', packsDir: join(tmp.dataDir, 'packs') };
+    const c = await sbomCollector.collect(ctx);
+    expect(await strict.validate((c.files[0]!.data as Buffer).toString('utf8'))).toBeNull();
+  });
+
+  it('and the validator does reject a broken one: a hash that is not hex, an unknown scope', async () => {
+    const ctx: CollectContext = { store, org: 'acme', from: new Date('2025-11-28T12:00:00.000Z'), to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: PROJECT, workbenchVersion: '0.1.0', packsDir: join(tmp.dataDir, 'packs') };
+    const text = ((await sbomCollector.collect(ctx)).files[0]!.data as Buffer).toString('utf8');
+    type Doc = { components: Array<{ hashes?: Array<{ content: string }>; scope: string }> };
+    const badHash = JSON.parse(text) as Doc;
+    const i = badHash.components.findIndex((x) => x.hashes);
+    badHash.components[i]!.hashes![0]!.content = 'not-hex';
+    expect(JSON.stringify(await strict.validate(JSON.stringify(badHash)))).toContain(`"instancePath":"/components/${i}/hashes/0/content"`);
+    const badScope = JSON.parse(text) as Doc;
+    badScope.components[0]!.scope = 'sometimes';
+    expect(JSON.stringify(await strict.validate(JSON.stringify(badScope)))).toContain('"instancePath":"/components/0/scope"');
   });
 });
 
