@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { asWorkbenchError, type WorkbenchError } from '../../../shared/api/errors.ts';
 import type { PolicyCheck, PolicyOverview } from '../../../shared/api/policy.ts';
 import type { PolicyClient } from './policy-client.ts';
+import { latestOnly } from '../../state/latest-only.ts';
 
 export interface PolicyEditor {
   /** The policy being edited (an existing id, or a new one typed by the admin). */
@@ -54,21 +55,18 @@ const EMPTY_EDITOR: PolicyEditor = { policyId: '', text: '', note: '', check: un
  * before it is saved; a save the engine refuses shows the engine's messages.
  */
 export function createAdminStore(client: PolicyClient, initial: Partial<Pick<AdminState, 'status' | 'overview' | 'error' | 'permissions' | 'editor' | 'notice'>> = {}): StoreApi<AdminState> {
-  let generation = 0;
+  const latest = latestOnly();
   return createStore<AdminState>()((set, get) => {
-    async function refresh(): Promise<void> {
-      const gen = ++generation;
-      try {
-        const [overview, permissions] = await Promise.all([client.policy.overview({}), client.policy.permissions({})]);
-        if (gen !== generation) return;
-        set({ status: 'ready', overview, permissions: permissions.actions, error: undefined });
-      } catch (e) {
-        if (gen !== generation) return;
-        // Permissions are not guarded: show them even when the overview is denied.
-        const permissions = await client.policy.permissions({}).then((p) => p.actions).catch(() => []);
-        set({ status: 'error', error: asWorkbenchError(e), overview: undefined, permissions });
-      }
-    }
+    const refresh = () =>
+      latest(
+        () => Promise.all([client.policy.overview({}), client.policy.permissions({})]),
+        ([overview, permissions]) => set({ status: 'ready', overview, permissions: permissions.actions, error: undefined }),
+        async (e) => {
+          // Permissions are not guarded: show them even when the overview is denied.
+          const permissions = await client.policy.permissions({}).then((p) => p.actions).catch(() => []);
+          set({ status: 'error', error: asWorkbenchError(e), overview: undefined, permissions });
+        },
+      );
 
     async function change(what: () => Promise<unknown>, notice: string): Promise<void> {
       set({ busy: true, actionError: undefined, notice: undefined });

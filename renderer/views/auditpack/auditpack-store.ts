@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AuditPackBuild, BuildDetail, BuildList, DownloadFile, DownloadWhat } from '../../../shared/api/auditpack.ts';
 import { asWorkbenchError, WorkbenchError } from '../../../shared/api/errors.ts';
 import type { AuditPackClient } from './auditpack-client.ts';
+import { latestOnly } from '../../state/latest-only.ts';
 
 export interface BuildForm {
   org: string;
@@ -71,19 +72,14 @@ type Initial = Partial<Pick<AuditPackState, 'status' | 'list' | 'error' | 'form'
 
 /** Past builds, the one-click build with live progress, each build's files, and downloads. */
 export function createAuditPackStore(client: AuditPackClient, newProgressId: () => string, initial: Initial = {}): StoreApi<AuditPackState> {
-  let generation = 0;
+  const latest = latestOnly();
   return createStore<AuditPackState>()((set, get) => {
-    async function refresh(): Promise<void> {
-      const gen = ++generation;
-      try {
-        const list = await client.auditpack.list({});
-        if (gen !== generation) return;
-        set({ status: 'ready', list, error: undefined });
-      } catch (e) {
-        if (gen !== generation) return;
-        set({ status: 'error', list: undefined, error: asWorkbenchError(e) });
-      }
-    }
+    const refresh = () =>
+      latest(
+        () => client.auditpack.list({}),
+        (list) => set({ status: 'ready', list, error: undefined }),
+        (e) => set({ status: 'error', list: undefined, error: asWorkbenchError(e) }),
+      );
 
     return {
       status: 'idle',

@@ -3,6 +3,7 @@ import type { ControlMapResult, DownloadFile, DownloadWhat, EntryView } from '..
 import { asWorkbenchError, type WorkbenchError } from '../../../shared/api/errors.ts';
 import type { ControlMapRow, ControlStatus } from '../../../shared/domain/audit-pack.ts';
 import type { AuditPackClient } from '../auditpack/auditpack-client.ts';
+import { latestOnly } from '../../state/latest-only.ts';
 
 export type FrameworkFilter = 'all' | 'SOC2' | 'ISO27001';
 export type StatusFilter = 'all' | ControlStatus;
@@ -52,19 +53,14 @@ type Initial = Partial<Pick<ControlMapState, 'status' | 'result' | 'error' | 'fr
 
 /** The control map of the latest built pack: filters, and the evidence each control points at. */
 export function createControlMapStore(client: AuditPackClient, initial: Initial = {}): StoreApi<ControlMapState> {
-  let generation = 0;
+  const latest = latestOnly();
   return createStore<ControlMapState>()((set, get) => {
-    async function refresh(): Promise<void> {
-      const gen = ++generation;
-      try {
-        const result = await client.auditpack.controlMap({});
-        if (gen !== generation) return;
-        set({ status: 'ready', result, error: undefined });
-      } catch (e) {
-        if (gen !== generation) return;
-        set({ status: 'error', result: undefined, error: asWorkbenchError(e) });
-      }
-    }
+    const refresh = () =>
+      latest(
+        () => client.auditpack.controlMap({}),
+        (result) => set({ status: 'ready', result, error: undefined }),
+        (e) => set({ status: 'error', result: undefined, error: asWorkbenchError(e) }),
+      );
 
     return {
       status: 'idle',

@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { asWorkbenchError, type WorkbenchError } from '../../../shared/api/errors.ts';
 import type { GrantException, ReportExport, ResidencyReport } from '../../../shared/api/residency.ts';
 import type { ResidencyClient } from './residency-client.ts';
+import { latestOnly } from '../../state/latest-only.ts';
 
 export interface ResidencyState {
   status: 'idle' | 'loading' | 'ready' | 'error';
@@ -24,19 +25,14 @@ type Initial = Partial<Pick<ResidencyState, 'status' | 'report' | 'error' | 'not
 
 /** The residency report, its exports, and the admin acts that change it (pins, exceptions). */
 export function createResidencyStore(client: ResidencyClient, initial: Initial = {}): StoreApi<ResidencyState> {
-  let generation = 0;
+  const latest = latestOnly();
   return createStore<ResidencyState>()((set, get) => {
-    async function refresh(): Promise<void> {
-      const gen = ++generation;
-      try {
-        const report = await client.residency.report({});
-        if (gen !== generation) return;
-        set({ status: 'ready', report, error: undefined });
-      } catch (e) {
-        if (gen !== generation) return;
-        set({ status: 'error', report: undefined, error: asWorkbenchError(e) });
-      }
-    }
+    const refresh = () =>
+      latest(
+        () => client.residency.report({}),
+        (report) => set({ status: 'ready', report, error: undefined }),
+        (e) => set({ status: 'error', report: undefined, error: asWorkbenchError(e) }),
+      );
 
     async function act<T>(what: () => Promise<T>, notice: (r: T) => string): Promise<boolean> {
       set({ busy: true, actionError: undefined, notice: undefined });
