@@ -313,7 +313,7 @@ const IN_SEGMENT_SQL = `v.shard = ? AND v.case_id = seg.case_id AND v.purpose = 
         AND (v.created_at, v.id) > (seg.after_at, seg.after_id) AND (v.created_at, v.id) <= (seg.through_at, seg.through_id)`;
 
 /** A batch's delete, receipt and checkpoint as one statement, and what proves the deleted rows. */
-export function batchDeleteSql(batch: BatchSpec, fingerprintSeed?: bigint): { sql: string; params: SqlValue[] } {
+function batchDeleteSql(batch: BatchSpec, fingerprintSeed?: bigint): { sql: string; params: SqlValue[] } {
   const rows = batchRowsSql(batch);
   const params: SqlValue[] = [
     ...rows.params,
@@ -349,7 +349,7 @@ export function batchDeleteSql(batch: BatchSpec, fingerprintSeed?: bigint): { sq
  * parallel arrays, each one index range scan. The id interval is checked on the index
  * entries as they are read, so only the batch's own rows' heap tuples are touched.
  */
-export function batchRowsSql(batch: BatchSpec): { with: string; from: string; using: string; where: string; params: SqlValue[] } {
+function batchRowsSql(batch: BatchSpec): { with: string; from: string; using: string; where: string; params: SqlValue[] } {
   const grid = openGrid(batch.segments);
   if (grid) {
     return {
