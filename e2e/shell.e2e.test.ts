@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
 import { WebSocket } from 'ws';
@@ -284,6 +286,20 @@ describe('workbench shell in Chromium (browser mode, demo data)', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it('downloads the residency report as CSV: the file holds the bytes whose digest the view names', async () => {
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Residency' }).click();
+    await page.getByTestId('reconciliation-statement').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const bytes = await readFile((await download.path())!);
+    const notice = await page.getByRole('status').filter({ hasText: 'Exported' }).innerText();
+    expect(notice).toBe(`Exported ${download.suggestedFilename()} (SHA-256 ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}…).`);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    // The same report the workbench exports for alice at the report's reference time.
+    const at = await page.getByRole('region', { name: 'Reconciliation' }).locator('time').first().getAttribute('datetime');
+    const direct = (await h.workbench.dispatch('residency.exportReport', { input: { format: 'csv', at }, session: { actorId: 'alice' } }, { transport: 'in-process' })) as { content: string };
+    expect(bytes.toString('utf8')).toBe(direct.content);
   });
 
   it('produced no console errors or CSP violations in the main tab, and no failed requests but the denials', () => {

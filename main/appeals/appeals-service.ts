@@ -25,6 +25,7 @@ import type { Labels } from '../../shared/domain/evidence.ts';
 import type { OmbudsTicket, TicketState } from '../../shared/domain/tickets.ts';
 import type { Pdp } from '../policy/pdp.ts';
 import type { Store } from '../store/store.ts';
+import { TICKET_COLUMNS, toTicket, type TicketRow } from '../store/row-mappers.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { APPEALS_ACTIONS, APPEALS_RESOURCES, type AppealsAction } from './appeals-actions.ts';
 import type { AppealsBusEvent, AppealsEmit } from './appeals-events.ts';
@@ -890,30 +891,6 @@ export class AppealsService {
 }
 
 async function readTicketRow(sql: SqlClient, id: string): Promise<OmbudsTicket | undefined> {
-  const row = await sql.get<{
-    id: string;
-    state: TicketState;
-    priority: TicketPriority;
-    requester: string;
-    assignee: string | null;
-    denial_event_id: string | null;
-    justification: string;
-    sla_due: string | null;
-    created_at: string;
-    updated_at: string;
-  }>('SELECT id, state, priority, requester, assignee, denial_event_id, justification, sla_due, created_at, updated_at FROM ombuds_ticket WHERE id = ?', [id]);
-  return (
-    row && {
-      id: row.id,
-      state: row.state,
-      priority: row.priority,
-      requester: row.requester,
-      assignee: row.assignee,
-      denialEventId: row.denial_event_id,
-      justification: row.justification,
-      slaDue: row.sla_due,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    }
-  );
+  const row = await sql.get<TicketRow>(`SELECT ${TICKET_COLUMNS} FROM ombuds_ticket WHERE id = ?`, [id]);
+  return row && toTicket(row);
 }

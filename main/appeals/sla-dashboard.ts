@@ -1,4 +1,4 @@
-import type { AGEING_BUCKETS, SlaDashboard, TicketPriority } from '../../shared/api/appeals.ts';
+import type { AGEING_BUCKETS, SlaDashboard, SlaStatus, TicketPriority, TimelineEntry } from '../../shared/api/appeals.ts';
 import type { AuditEvent } from '../../shared/domain/audit.ts';
 import type { AppealOutcome } from '../../shared/domain/decision-artifact.ts';
 import type { TicketState } from '../../shared/domain/tickets.ts';
@@ -79,25 +79,33 @@ export function aggregateDashboard(tickets: Iterable<DashboardTicket>, now: stri
 export function dashboardFromAudit(events: Iterable<AuditEvent>, now: string): SlaDashboard {
   const tickets: DashboardTicket[] = [];
   for (const timeline of timelinesFromAudit(events).values()) {
-    if (!timeline.some((e) => e.kind === 'opened')) continue;
-    const input = clockInputFromTimeline(timeline);
-    const sla = computeSla(input, now);
-    let state: TicketState = 'new';
-    let outcome: AppealOutcome | null = null;
-    for (const e of timeline) {
-      if (TRANSITION_KINDS.has(e.kind)) state = e.data.to as TicketState;
-      if (e.kind === 'decided') outcome = e.data.outcome as AppealOutcome;
-    }
-    tickets.push({
-      state,
-      priority: input.priority,
-      createdAt: input.openedAt,
-      triageDueAt: sla.triage.dueAt,
-      triageCompletedAt: sla.triage.completedAt,
-      decisionDueAt: sla.decision.dueAt,
-      decisionCompletedAt: sla.decision.completedAt,
-      outcome,
-    });
+    if (timeline.some((e) => e.kind === 'opened')) tickets.push(ticketFromTimeline(timeline, now).ticket);
   }
   return aggregateDashboard(tickets, now);
+}
+
+/**
+ * One ticket's dashboard facts as of `now`, from a timeline that holds its opening: state and
+ * outcome from its transitions, milestones from computeSla (returned too, for breach times).
+ */
+export function ticketFromTimeline(timeline: readonly TimelineEntry[], now: string): { ticket: DashboardTicket; sla: SlaStatus } {
+  const input = clockInputFromTimeline(timeline);
+  const sla = computeSla(input, now);
+  let state: TicketState = 'new';
+  let outcome: AppealOutcome | null = null;
+  for (const e of timeline) {
+    if (TRANSITION_KINDS.has(e.kind)) state = e.data.to as TicketState;
+    if (e.kind === 'decided' && typeof e.data.outcome === 'string') outcome = e.data.outcome as AppealOutcome;
+  }
+  const ticket: DashboardTicket = {
+    state,
+    priority: input.priority,
+    createdAt: input.openedAt,
+    triageDueAt: sla.triage.dueAt,
+    triageCompletedAt: sla.triage.completedAt,
+    decisionDueAt: sla.decision.dueAt,
+    decisionCompletedAt: sla.decision.completedAt,
+    outcome,
+  };
+  return { ticket, sla };
 }

@@ -11,6 +11,7 @@ import type { OmbudsTicket, TicketInput, TicketState } from '../../shared/domain
 import { IsoTime } from '../../shared/domain/time.ts';
 import { AuditChainVerifier } from './audit-chain-verifier.ts';
 import { auditEventHash, auditEventId, canonicalJson } from './audit-hash.ts';
+import { ACTOR_COLUMNS, EVIDENCE_COLUMNS, AUDIT_COLUMNS, TICKET_COLUMNS, toActor, toConsent, toEvidence, toAuditEvent, toTicket, type ActorRow, type RoleRow, type ConsentRow, type EvidenceRow, type AuditRow, type TicketRow } from './row-mappers.ts';
 import { isSqlError } from './sql-client.ts';
 import type { SqlClient, SqlValue } from './sql-client.ts';
 import type { MigrationReport, Store, StoreLocation } from './store.ts';
@@ -68,117 +69,6 @@ function storeError(e: unknown, what: string): unknown {
   }
 }
 
-interface ActorRow {
-  id: string;
-  display_name: string;
-  tenant: string;
-  region: string;
-  created_at: string;
-}
-interface RoleRow {
-  actor_id: string;
-  role: string;
-}
-interface ConsentRow {
-  subject_id: string;
-  purpose: string;
-  status: Consent['status'];
-  updated_at: string;
-}
-interface EvidenceRow {
-  id: string;
-  title: string;
-  kind: string;
-  tenant: string;
-  region: string;
-  sensitivity: EvidenceItem['labels']['sensitivity'];
-  purpose: string;
-  sha256: string | null;
-  created_at: string;
-}
-interface AuditRow {
-  seq: number;
-  id: string;
-  at: string;
-  actor_id: string;
-  action: string;
-  resource_type: string;
-  resource_id: string;
-  decision: AuditEvent['decision'];
-  payload: string;
-  prev_hash: string;
-  hash: string;
-  appeal_ticket_id: string | null;
-}
-interface TicketRow {
-  id: string;
-  state: TicketState;
-  priority: OmbudsTicket['priority'];
-  requester: string;
-  assignee: string | null;
-  denial_event_id: string | null;
-  justification: string;
-  sla_due: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const ACTOR_COLUMNS = 'id, display_name, tenant, region, created_at';
-const EVIDENCE_COLUMNS = 'id, title, kind, tenant, region, sensitivity, purpose, sha256, created_at';
-const AUDIT_COLUMNS = 'seq, id, at, actor_id, action, resource_type, resource_id, decision, payload, prev_hash, hash, appeal_ticket_id';
-const TICKET_COLUMNS = 'id, state, priority, requester, assignee, denial_event_id, justification, sla_due, created_at, updated_at';
-
-function toActor(row: ActorRow, roles: string[]): Actor {
-  return { id: row.id, displayName: row.display_name, tenant: row.tenant, region: row.region, roles, createdAt: row.created_at };
-}
-
-function toConsent(row: ConsentRow): Consent {
-  return { subjectId: row.subject_id, purpose: row.purpose, status: row.status, updatedAt: row.updated_at };
-}
-
-function toEvidence(row: EvidenceRow): EvidenceItem {
-  return {
-    id: row.id,
-    title: row.title,
-    kind: row.kind,
-    labels: { tenant: row.tenant, region: row.region, sensitivity: row.sensitivity, purpose: row.purpose },
-    sha256: row.sha256,
-    createdAt: row.created_at,
-  };
-}
-
-/** Throws when the stored payload is not JSON (only a tampered row can be). */
-function toAuditEvent(row: AuditRow): AuditEvent {
-  return {
-    seq: row.seq,
-    id: row.id,
-    at: row.at,
-    actorId: row.actor_id,
-    action: row.action,
-    resourceType: row.resource_type,
-    resourceId: row.resource_id,
-    decision: row.decision,
-    payload: JSON.parse(row.payload) as Record<string, unknown>,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    appealTicketId: row.appeal_ticket_id,
-  };
-}
-
-function toTicket(row: TicketRow): OmbudsTicket {
-  return {
-    id: row.id,
-    state: row.state,
-    priority: row.priority,
-    requester: row.requester,
-    assignee: row.assignee,
-    denialEventId: row.denial_event_id,
-    justification: row.justification,
-    slaDue: row.sla_due,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');

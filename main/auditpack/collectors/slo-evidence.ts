@@ -2,15 +2,13 @@ import canonicalize from 'canonicalize';
 import { WorkbenchError } from '../../../shared/api/errors.ts';
 import type { TimelineEntry } from '../../../shared/api/appeals.ts';
 import type { AuditEvent } from '../../../shared/domain/audit.ts';
-import type { AppealOutcome } from '../../../shared/domain/decision-artifact.ts';
-import type { TicketState } from '../../../shared/domain/tickets.ts';
 import { APPEALS_RESOURCES } from '../../appeals/appeals-actions.ts';
-import { computeSla } from '../../appeals/sla-clock.ts';
-import { aggregateDashboard, type DashboardTicket } from '../../appeals/sla-dashboard.ts';
-import { TRANSITION_KINDS, clockInputFromTimeline, derivedTimeline, timelinesFromAudit } from '../../appeals/ticket-timeline.ts';
+import { aggregateDashboard, ticketFromTimeline, type DashboardTicket } from '../../appeals/sla-dashboard.ts';
+import { derivedTimeline, timelinesFromAudit } from '../../appeals/ticket-timeline.ts';
 import { PROPAGATION_GOAL_P99_MS, PROPAGATION_MEASUREMENT } from '../../assurance/chaos/propagation-measurement.ts';
 import type { ChartSeries, CollectContext, Collected, Collector, PackFile } from '../pack-file.ts';
 import { PACK_PATHS } from '../pack-paths.ts';
+import { AUDIT_COLUMNS, toAuditEvent, type AuditRow } from '../../store/row-mappers.ts';
 import { recordedRuns } from './chaos-runs.ts';
 
 export const APPEALS_SLA_TYPE = 'compliance-workbench.slo-appeals-sla.v1';
@@ -37,49 +35,20 @@ export function isoWeek(iso: string): { week: string; weekStart: string } {
   return { week: `${year}-W${String(week).padStart(2, '0')}`, weekStart: new Date(monday).toISOString().slice(0, 10) };
 }
 
-interface AuditRow {
-  seq: number;
-  id: string;
-  at: string;
-  actor_id: string;
-  action: string;
-  resource_type: string;
-  resource_id: string;
-  decision: AuditEvent['decision'];
-  payload: string;
-  prev_hash: string;
-  hash: string;
-}
-
 /** Every ticket's SLA clock as of `at`, from its audit-trail timeline (or, for tickets older than the appeals service, one derived from its row). */
 async function ticketClocks(ctx: CollectContext): Promise<Array<DashboardTicket & { ticketId: string; triageBreachedAt: string | null; decisionBreachedAt: string | null; derived: boolean }>> {
   const at = ctx.at.toISOString();
   const events: AuditEvent[] = [];
   let after = 0;
   for (;;) {
-    const rows = await ctx.store.sql.all<AuditRow>(
-      `SELECT seq, id, at, actor_id, action, resource_type, resource_id, decision, payload, prev_hash, hash FROM audit_events
-       WHERE resource_type = ? AND seq > ? AND at <= ? ORDER BY seq LIMIT 5000`,
-      [APPEALS_RESOURCES.ticket, after, at],
-    );
-    for (const r of rows) {
-      events.push({
-        seq: Number(r.seq),
-        id: r.id,
-        at: r.at,
-        actorId: r.actor_id,
-        action: r.action,
-        resourceType: r.resource_type,
-        resourceId: r.resource_id,
-        decision: r.decision,
-        payload: JSON.parse(r.payload) as Record<string, unknown>,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-        appealTicketId: null,
-      });
-    }
+    const rows = await ctx.store.sql.all<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE resource_type = ? AND seq > ? AND at <= ? ORDER BY seq LIMIT 5000`, [
+      APPEALS_RESOURCES.ticket,
+      after,
+      at,
+    ]);
+    events.push(...rows.map(toAuditEvent));
     if (rows.length < 5000) break;
-    after = Number(rows.at(-1)!.seq);
+    after = rows.at(-1)!.seq;
   }
   const timelines = new Map([...timelinesFromAudit(events)].filter(([, t]) => t.some((e) => e.kind === 'opened')));
   const older = await ctx.store.sql.all<{ id: string }>('SELECT id FROM ombuds_ticket WHERE created_at <= ? ORDER BY id', [at]);
@@ -92,28 +61,8 @@ async function ticketClocks(ctx: CollectContext): Promise<Array<DashboardTicket 
   for (const [ticketId, timeline] of [...timelines].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const entries: TimelineEntry[] = timeline.filter((e) => Date.parse(e.at) <= ctx.at.getTime());
     if (!entries.some((e) => e.kind === 'opened')) continue;
-    const input = clockInputFromTimeline(entries);
-    const sla = computeSla(input, at);
-    let state: TicketState = 'new';
-    let outcome: AppealOutcome | null = null;
-    for (const e of entries) {
-      if (TRANSITION_KINDS.has(e.kind)) state = e.data.to as TicketState;
-      if (e.kind === 'decided' && typeof e.data.outcome === 'string') outcome = e.data.outcome as AppealOutcome;
-    }
-    out.push({
-      ticketId,
-      derived: entries[0]!.derived,
-      state,
-      priority: input.priority,
-      createdAt: input.openedAt,
-      triageDueAt: sla.triage.dueAt,
-      triageCompletedAt: sla.triage.completedAt,
-      decisionDueAt: sla.decision.dueAt,
-      decisionCompletedAt: sla.decision.completedAt,
-      outcome,
-      triageBreachedAt: sla.triage.breachedAt,
-      decisionBreachedAt: sla.decision.breachedAt,
-    });
+    const { ticket, sla } = ticketFromTimeline(entries, at);
+    out.push({ ticketId, derived: entries[0]!.derived, ...ticket, triageBreachedAt: sla.triage.breachedAt, decisionBreachedAt: sla.decision.breachedAt });
   }
   return out;
 }

@@ -4,8 +4,8 @@ import type { ResidencyReport } from '../../../shared/api/residency.ts';
 import { ActionFeedback } from '../../components/ActionFeedback.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { ErrorPanel } from '../../components/ErrorPanel.tsx';
+import { saveBlob } from '../../components/save-blob.ts';
 import { usePolicyFollowingStore } from '../use-policy-following-store.ts';
-import { downloadExport } from './download.ts';
 import { InventoryChart, ViolationsChart } from './ResidencyCharts.tsx';
 import { windowResidencyClient, type ResidencyClient } from './residency-client.ts';
 import { createResidencyStore, type ResidencyState } from './residency-store.ts';
@@ -54,7 +54,7 @@ function Reconciliation({ report, store }: { report: ResidencyReport; store: Sto
   const r = report.reconciliation;
   const exportAs = async (format: 'json' | 'csv') => {
     const file = await store.getState().exportAs(format);
-    if (file) downloadExport(file);
+    if (file) saveBlob(file.content, file.filename, `${file.mediaType};charset=utf-8`);
   };
   return (
     <section className="panel" aria-labelledby="recon-title">
