@@ -24,8 +24,8 @@ import type { AppealOutcome, DecisionArtifact, DecisionArtifactBody, ExceptionGr
 import type { Labels } from '../../shared/domain/evidence.ts';
 import type { OmbudsTicket, TicketState } from '../../shared/domain/tickets.ts';
 import type { Pdp } from '../policy/pdp.ts';
-import type { Store } from '../store/store.ts';
 import { TICKET_COLUMNS, toTicket, type TicketRow } from '../store/row-mappers.ts';
+import type { Store } from '../store/store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { APPEALS_ACTIONS, APPEALS_RESOURCES, type AppealsAction } from './appeals-actions.ts';
 import type { AppealsBusEvent, AppealsEmit } from './appeals-events.ts';

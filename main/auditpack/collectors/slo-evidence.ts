@@ -6,9 +6,9 @@ import { APPEALS_RESOURCES } from '../../appeals/appeals-actions.ts';
 import { aggregateDashboard, ticketFromTimeline, type DashboardTicket } from '../../appeals/sla-dashboard.ts';
 import { derivedTimeline, timelinesFromAudit } from '../../appeals/ticket-timeline.ts';
 import { PROPAGATION_GOAL_P99_MS, PROPAGATION_MEASUREMENT } from '../../assurance/chaos/propagation-measurement.ts';
+import { AUDIT_COLUMNS, toAuditEvent, type AuditRow } from '../../store/row-mappers.ts';
 import type { ChartSeries, CollectContext, Collected, Collector, PackFile } from '../pack-file.ts';
 import { PACK_PATHS } from '../pack-paths.ts';
-import { AUDIT_COLUMNS, toAuditEvent, type AuditRow } from '../../store/row-mappers.ts';
 import { recordedRuns } from './chaos-runs.ts';
 
 export const APPEALS_SLA_TYPE = 'compliance-workbench.slo-appeals-sla.v1';
