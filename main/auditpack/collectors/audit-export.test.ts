@@ -8,6 +8,7 @@ import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { STORE_KINDS, createStoreLocation, skipStoreKind, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { AUDIT_HASH_RECIPE, auditExportCollector } from './audit-export.ts';
 
 const text = (c: Collected, path: string) => {
@@ -48,17 +49,7 @@ describe.each(STORE_KINDS)('auditExportCollector on %s', (kind) => {
     loc = await createStoreLocation(kind);
     store = await openStore({ dataDir: loc.dataDir, ...(loc.databaseUrl ? { databaseUrl: loc.databaseUrl } : {}) });
     await seedDemoData(store); // 12 decisions, 2026-11-20T09:00 … 10:17, seq 1–12
-    ctx = {
-      store,
-      org: 'acme',
-      from: new Date('2026-11-20T09:30:00.000Z'),
-      to: new Date('2026-11-21T00:00:00.000Z'),
-      at: new Date('2026-11-21T00:00:00.000Z'),
-      dataDir: loc.dataDir,
-      projectRoot: process.cwd(),
-      workbenchVersion: '0.1.0',
-      packsDir: `${loc.dataDir}/packs`,
-    };
+    ctx = testCollectContext(store, loc.dataDir, { from: new Date('2026-11-20T09:30:00.000Z'), to: new Date('2026-11-21T00:00:00.000Z') });
   });
   afterEach(async () => {
     if (skipStoreKind(kind)) return;

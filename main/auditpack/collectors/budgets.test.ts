@@ -9,6 +9,7 @@ import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createStoreLocation, skipStoreKind, STORE_KINDS, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { BUDGETS_NOT_RECORDED, budgetsCollector, createBudgetsCollector } from './budgets.ts';
 
 const AT = new Date('2026-11-28T12:00:00.000Z');
@@ -32,7 +33,7 @@ describe.each(STORE_KINDS)('budgetsCollector (%s store)', (kind) => {
     tmp = await createStoreLocation(kind);
     store = await openStore({ dataDir: tmp.dataDir, ...(tmp.databaseUrl ? { databaseUrl: tmp.databaseUrl } : {}), now: () => AT });
     await seedDemoData(store);
-    ctx = { store, org: 'acme', from: FROM, to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: process.cwd(), workbenchVersion: '0.1.0', packsDir: `${tmp.dataDir}/packs` };
+    ctx = testCollectContext(store, tmp.dataDir, { from: FROM, to: AT });
 
     // Real limiter and recorder over the real repo: costguard may make 2 calls per minute, 2 at once.
     let t = 0;

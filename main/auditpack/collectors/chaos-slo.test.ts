@@ -8,6 +8,7 @@ import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createStoreLocation, skipStoreKind, STORE_KINDS, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { chaosRunsCollector } from './chaos-runs.ts';
 import { isoWeek, sloEvidenceCollector } from './slo-evidence.ts';
 
@@ -62,7 +63,7 @@ describe.each(STORE_KINDS)('chaos runs and SLO evidence (%s store)', (kind) => {
     tmp = await createStoreLocation(kind);
     store = await openStore({ dataDir: tmp.dataDir, ...(tmp.databaseUrl ? { databaseUrl: tmp.databaseUrl } : {}), now: () => AT });
     await seedDemoData(store);
-    ctx = { store, org: 'acme', from: FROM, to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: process.cwd(), workbenchVersion: '0.1.0', packsDir: `${tmp.dataDir}/packs` };
+    ctx = testCollectContext(store, tmp.dataDir, { from: FROM, to: AT });
   });
   afterEach(async () => {
     await store?.close();

@@ -9,6 +9,7 @@ import { defaultPolicies } from '../../policy/default-policies.ts';
 import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { STORE_KINDS, createStoreLocation, skipStoreKind, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { policyBundleCollector, policySetSha256 } from './policy-bundle.ts';
 
 const AT = '2026-11-25T00:00:00.000Z';
@@ -44,17 +45,7 @@ describe.each(STORE_KINDS)('policyBundleCollector on %s', (kind) => {
     clock = '2026-11-20T08:00:00.000Z';
     loc = await createStoreLocation(kind);
     wb = await openPolicyWorkbench({ dataDir: loc.dataDir, databaseUrl: loc.databaseUrl, now: () => new Date(clock), epochMode: 'every-decision' });
-    ctx = {
-      store: wb.store,
-      org: 'acme',
-      from: new Date('2026-11-21T00:00:00.000Z'),
-      to: new Date(AT),
-      at: new Date(AT),
-      dataDir: loc.dataDir,
-      projectRoot: process.cwd(),
-      workbenchVersion: '0.1.0',
-      packsDir: `${loc.dataDir}/packs`,
-    };
+    ctx = testCollectContext(wb.store, loc.dataDir, { from: new Date('2026-11-21T00:00:00.000Z'), to: new Date(AT) });
   });
   afterEach(async () => {
     if (skipStoreKind(kind)) return;

@@ -15,6 +15,7 @@ import type { Store } from '../../store/store.ts';
 import { createTempSqlite, type TempSqlite } from '../../store/testing/temp-sqlite.ts';
 import { ensureDemoEvidencePack } from '../demo-evidence-pack.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { provenancePacksCollector } from './provenance-packs.ts';
 
 const AT = new Date('2026-11-28T12:00:00.000Z');
@@ -35,17 +36,7 @@ describe('provenancePacksCollector', () => {
     tmp = createTempSqlite('wb-ap-prov-');
     store = await openStore({ dataDir: tmp.dataDir, now: () => AT });
     await seedDemoData(store);
-    ctx = {
-      store,
-      org: 'acme',
-      from: new Date('2025-11-28T12:00:00.000Z'),
-      to: AT,
-      at: AT,
-      dataDir: tmp.dataDir,
-      projectRoot: process.cwd(),
-      workbenchVersion: '0.1.0',
-      packsDir: join(tmp.dataDir, 'packs'),
-    };
+    ctx = testCollectContext(store, tmp.dataDir, { from: new Date('2025-11-28T12:00:00.000Z'), to: AT });
   });
   afterEach(async () => {
     await store.close();

@@ -4,6 +4,7 @@ import type { ReportExport, ResidencyReport } from '../../../shared/api/residenc
 import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { createTempSqlite, type TempSqlite } from '../../store/testing/temp-sqlite.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { residencyReportCollector } from './residency-report.ts';
 
 const AT = '2026-12-01T00:00:00.000Z';
@@ -25,17 +26,7 @@ describe('residencyReportCollector', () => {
     clock = '2026-11-28T12:00:00.000Z';
     tmp = createTempSqlite('wb-ap-residency-');
     wb = await openPolicyWorkbench({ dataDir: tmp.dataDir, now: () => new Date(clock) });
-    ctx = {
-      store: wb.store,
-      org: 'acme',
-      from: new Date('2025-12-01T00:00:00.000Z'),
-      to: new Date(AT),
-      at: new Date(AT),
-      dataDir: tmp.dataDir,
-      projectRoot: process.cwd(),
-      workbenchVersion: '0.1.0',
-      packsDir: `${tmp.dataDir}/packs`,
-    };
+    ctx = testCollectContext(wb.store, tmp.dataDir, { from: new Date('2025-12-01T00:00:00.000Z'), to: new Date(AT) });
   });
   afterEach(async () => {
     await wb.close();

@@ -8,6 +8,7 @@ import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createTempSqlite, type TempSqlite } from '../../store/testing/temp-sqlite.ts';
 import type { CollectContext } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { buildWorkbenchSbom, cdxLicenses, integrityHashes, npmPurl, sbomCollector, uuidV5 } from './sbom.ts';
 
 const AT = new Date('2026-11-28T12:00:00.000Z');
@@ -59,7 +60,7 @@ describe('sbomCollector on the real project', () => {
   beforeEach(async () => {
     tmp = createTempSqlite('wb-ap-sbom-');
     store = await openStore({ dataDir: tmp.dataDir, now: () => AT });
-    ctx = { store, org: 'acme', from: new Date('2025-11-28T12:00:00.000Z'), to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: PROJECT, workbenchVersion: '0.1.0', packsDir: join(tmp.dataDir, 'packs') };
+    ctx = testCollectContext(store, tmp.dataDir, { from: new Date('2025-11-28T12:00:00.000Z'), to: AT }, { projectRoot: PROJECT });
   });
   afterEach(async () => {
     await store.close();
@@ -140,13 +141,13 @@ describe('the SBOM against the CycloneDX 1.6 JSON schema', () => {
   });
 
   it('the workbench SBOM of this project is valid', async () => {
-    const ctx: CollectContext = { store, org: 'acme', from: new Date('2025-11-28T12:00:00.000Z'), to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: PROJECT, workbenchVersion: '0.1.0', packsDir: join(tmp.dataDir, 'packs') };
+    const ctx = testCollectContext(store, tmp.dataDir, { from: new Date('2025-11-28T12:00:00.000Z'), to: AT }, { projectRoot: PROJECT });
     const c = await sbomCollector.collect(ctx);
     expect(await strict.validate((c.files[0]!.data as Buffer).toString('utf8'))).toBeNull();
   });
 
   it('and the validator does reject a broken one: a hash that is not hex, an unknown scope', async () => {
-    const ctx: CollectContext = { store, org: 'acme', from: new Date('2025-11-28T12:00:00.000Z'), to: AT, at: AT, dataDir: tmp.dataDir, projectRoot: PROJECT, workbenchVersion: '0.1.0', packsDir: join(tmp.dataDir, 'packs') };
+    const ctx = testCollectContext(store, tmp.dataDir, { from: new Date('2025-11-28T12:00:00.000Z'), to: AT }, { projectRoot: PROJECT });
     const text = ((await sbomCollector.collect(ctx)).files[0]!.data as Buffer).toString('utf8');
     type Doc = { components: Array<{ hashes?: Array<{ content: string }>; scope: string }> };
     const badHash = JSON.parse(text) as Doc;

@@ -8,6 +8,7 @@ import { defaultPolicies } from '../../policy/default-policies.ts';
 import { openPolicyWorkbench, type PolicyWorkbench } from '../../policy/policy-workbench.ts';
 import { STORE_KINDS, createStoreLocation, skipStoreKind, type TestStoreLocation } from '../../store/testing/store-targets.ts';
 import type { CollectContext, Collected } from '../pack-file.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { policySetSha256 } from './policy-bundle.ts';
 import { SIMULATION_BASIS, simulationCollector } from './simulation.ts';
 
@@ -75,18 +76,8 @@ describe.each(STORE_KINDS)('simulationCollector on %s', (kind) => {
     clock = '2026-11-28T12:00:00.000Z';
     loc = await createStoreLocation(kind);
     wb = await openPolicyWorkbench({ dataDir: loc.dataDir, databaseUrl: loc.databaseUrl, now: () => new Date(clock), epochMode: 'every-decision' });
-    ctx = {
-      store: wb.store,
-      org: 'acme',
-      // The demo seed's decisions (2026-11-20) fall before the period.
-      from: new Date('2026-11-28T12:30:00.000Z'),
-      to: new Date(AT),
-      at: new Date(AT),
-      dataDir: loc.dataDir,
-      projectRoot: process.cwd(),
-      workbenchVersion: '0.1.0',
-      packsDir: `${loc.dataDir}/packs`,
-    };
+    // The demo seed's decisions (2026-11-20) fall before the period.
+    ctx = testCollectContext(wb.store, loc.dataDir, { from: new Date('2026-11-28T12:30:00.000Z'), to: new Date(AT) });
   });
   afterEach(async () => {
     if (skipStoreKind(kind)) return;

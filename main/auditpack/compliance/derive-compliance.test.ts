@@ -19,6 +19,7 @@ import { ensureDemoEvidencePack } from '../demo-evidence-pack.ts';
 import type { ChartSeries, Collector, DeriveInput, PackFile } from '../pack-file.ts';
 import { deriveReport } from '../report/derive-report.ts';
 import { extractPdfText } from '../report/testing/pdf-text.ts';
+import { testCollectContext } from '../testing/collect-context.ts';
 import { controlMapCsv, evaluateControlMap, resolveEvidence } from './control-map.ts';
 import { CONTROLS } from './controls.ts';
 import { deriveCompliance } from './derive-compliance.ts';
@@ -84,17 +85,7 @@ describe('the control map over a pack collected by the real collectors (demo sto
     await wb.call('evidence.get', { id: 'ev-001' }, 'alice').catch(() => undefined);
     loadOrCreateWorkbenchKey(tmp.dataDir);
     await ensureDemoEvidencePack(tmp.dataDir, AT);
-    const ctx = {
-      store: wb.store,
-      org: 'acme',
-      from: new Date('2025-11-28T12:00:00.000Z'),
-      to: AT,
-      at: AT,
-      dataDir: tmp.dataDir,
-      projectRoot: process.cwd(),
-      workbenchVersion: '0.1.0',
-      packsDir: `${tmp.dataDir}/packs`,
-    };
+    const ctx = testCollectContext(wb.store, tmp.dataDir, { from: new Date('2025-11-28T12:00:00.000Z'), to: AT });
     const entries: AuditPackIndexEntry[] = [];
     const facts: DeriveInput['facts'] = {};
     const charts: ChartSeries[] = [];
